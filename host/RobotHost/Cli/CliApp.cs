@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using RobotHost.Sdk;
+using Serilog.Events;
+
+namespace RobotHost.Cli;
+
+/// <summary>
+/// The <c>robothost</c> command line. Every command gets <c>--help</c>, the global <c>-v</c> and <c>--plugins</c>,
+/// and runs through <see cref="Run"/>: errors a user can cause print one clear line (exit 1), anything else
+/// prints one line pointing at the log file (exit 3); stack traces go to the log only.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Exit code for an error the user can fix.</summary>
+    public const int UserError = 1;
+    /// <summary>Exit code for an unexpected failure.</summary>
+    public const int InternalError = 3;
+    /// <summary>Exit code after Ctrl+C.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary><c>-v</c>: log to the console too.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Also write the log to the console (stderr)", Recursive = true };
+
+    /// <summary><c>--plugins DIR</c>: extra plugin directories.</summary>
+    public static readonly Option<string[]> PluginDirs = new("--plugins") { Description = "Extra plugin directory (repeatable)", Recursive = true, AllowMultipleArgumentsPerToken = false };
+
+    /// <summary>Builds the root command with every sub-command.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("RobotHost: record, train and evaluate imitation-learning policies for low-cost robot arms, on real hardware or on the built-in simulator.");
+        root.Add(Verbose);
+        root.Add(PluginDirs);
+        foreach (var command in Commands()) root.Add(command);
+        return root;
+    }
+
+    /// <summary>Every sub-command. Add new commands here, one file each under Cli/.</summary>
+    private static IEnumerable<Command> Commands() =>
+    [
+        PluginsCommand.Create(),
+    ];
+
+    /// <summary>Parses and runs the command line.</summary>
+    public static int Execute(string[] args) => Build().Parse(args).Invoke();
+
+    /// <summary>Starts a host session from the global options.</summary>
+    public static HostSession StartSession(ParseResult parse) => HostSession.Start(new HostOptions
+    {
+        ConsoleLogLevel = parse.GetValue(Verbose) ? LogEventLevel.Debug : null,
+        PluginDirectories = parse.GetValue(PluginDirs) ?? [],
+    });
+
+    /// <summary>Runs a command body in a host session with the CLI's error policy.</summary>
+    public static int Run(ParseResult parse, Func<HostSession, int> body)
+    {
+        HostSession? session = null;
+        try
+        {
+            session = StartSession(parse);
+            return body(session);
+        }
+        catch (Exception e)
+        {
+            return Report(e, session);
+        }
+        finally
+        {
+            session?.Dispose();
+        }
+    }
+
+    /// <summary>Async variant, cancelled by Ctrl+C.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel, Func<HostSession, CancellationToken, Task<int>> body)
+    {
+        HostSession? session = null;
+        try
+        {
+            session = StartSession(parse);
+            return await body(session, cancel);
+        }
+        catch (Exception e)
+        {
+            return Report(e, session);
+        }
+        finally
+        {
+            session?.Dispose();
+        }
+    }
+
+    /// <summary>Prints one line for an exception and returns the exit code.</summary>
+    public static int Report(Exception e, HostSession? session)
+    {
+        var log = session?.CreateLogger("RobotHost");
+        switch (e)
+        {
+            case OperationCanceledException:
+                log?.LogWarning("cancelled");
+                Console.Error.WriteLine("cancelled");
+                return Cancelled;
+            case RobotHostException:
+                log?.LogError(e, "{Message}", e.Message);
+                Console.Error.WriteLine($"error: {e.Message}");
+                return UserError;
+            default:
+                log?.LogError(e, "unexpected error");
+                var where = session is null ? "" : $" (details in {session.Paths.LogDirectory})";
+                Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}{where}");
+                return InternalError;
+        }
+    }
+}

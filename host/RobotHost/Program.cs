@@ -1,0 +1,1 @@
+return RobotHost.Cli.CliApp.Execute(args);

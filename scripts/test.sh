@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test project and ends with one line "N passed, N failed, N skipped" taken from the TRX results.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+dotnet test "$root/RobotHost.sln" -c Release -nologo -v q --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+code=$?
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  files=$((files+1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+if (( code != 0 && failed == 0 )); then failed=1; echo "test run failed outside the tests (build error or crashed test host)" >&2; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+(( code == 0 && failed == 0 && files > 0 )) || exit 1

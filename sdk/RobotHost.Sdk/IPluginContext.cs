@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace RobotHost.Sdk;
+
+/// <summary>
+/// What the host gives a component when it creates one. Plugins log here and never write to the console.
+/// </summary>
+public interface IPluginContext
+{
+    /// <summary>Loggers routed by the host to its log file and to the console or TUI log pane.</summary>
+    ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The host's data directory (default <c>~/.robothost</c>, or <c>ROBOTHOST_HOME</c>).</summary>
+    string DataDirectory { get; }
+
+    /// <summary>Resolves another registered component by kind and key, e.g. a simulated camera that renders a simulated robot's world.</summary>
+    /// <returns>The service, or null when the host has none to give.</returns>
+    object? GetService(Type serviceType);
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace RobotHost.Benchmarks;
+
+/// <summary>Names the machine a figure was measured on, and small statistics helpers.</summary>
+internal static class Machine
+{
+    public static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException) { return "unknown CPU"; }
+    }
+
+    /// <summary>The p-th percentile (0–100) of samples.</summary>
+    public static double Percentile(IReadOnlyList<double> samples, double p)
+    {
+        if (samples.Count == 0) return double.NaN;
+        var sorted = samples.Order().ToArray();
+        var rank = p / 100.0 * (sorted.Length - 1);
+        var lo = (int)Math.Floor(rank);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    /// <summary>Wall time of a child process in milliseconds.</summary>
+    public static double TimeProcess(string file, string arguments, IDictionary<string, string>? env = null)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        var sw = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return sw.Elapsed.TotalMilliseconds;
+    }
+}

@@ -1,0 +1,10 @@
+namespace RobotHost.Benchmarks;
+
+/// <summary>Every benchmark scenario by name. Add one line per scenario file.</summary>
+internal static class Scenarios
+{
+    public static readonly IReadOnlyDictionary<string, Action<string[]>> All = new Dictionary<string, Action<string[]>>
+    {
+        ["startup"] = StartupBenchmark.Run,
+    };
+}
