@@ -15,4 +15,6 @@ public enum ComponentKind
     Dataset,
     /// <summary>A gym-like simulated task (<see cref="IEnvironment"/>).</summary>
     Environment,
+    /// <summary>A CLI command contributed by a plugin (<see cref="PluginCommand"/>).</summary>
+    Command,
 }

@@ -13,7 +13,10 @@ public interface IPluginContext
     /// <summary>The host's data directory (default <c>~/.robothost</c>, or <c>ROBOTHOST_HOME</c>).</summary>
     string DataDirectory { get; }
 
-    /// <summary>Resolves another registered component by kind and key, e.g. a simulated camera that renders a simulated robot's world.</summary>
+    /// <summary>The person at the robot: prompts and guidance (calibration steps, find-port instructions).</summary>
+    IOperatorConsole Operator { get; }
+
+    /// <summary>Resolves a service the host offers to components (e.g. its component catalog).</summary>
     /// <returns>The service, or null when the host has none to give.</returns>
     object? GetService(Type serviceType);
 }

@@ -31,4 +31,10 @@ public interface IPluginRegistry
 
     /// <summary>Registers a dataset format (reader and writer).</summary>
     void AddDatasetFormat(string key, IDatasetFormat format, string description = "");
+
+    /// <summary>
+    /// Adds a command to the host's CLI (<c>robothost &lt;name&gt; …</c>): device tools such as
+    /// <c>setup-motors</c>, <c>find-port</c> or <c>find-cameras</c>. Names must not clash with the host's own commands.
+    /// </summary>
+    void AddCommand(string name, string description, PluginCommand run);
 }

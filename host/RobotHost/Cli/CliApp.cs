@@ -41,8 +41,45 @@ public static class CliApp
         PluginsCommand.Create(),
     ];
 
-    /// <summary>Parses and runs the command line.</summary>
-    public static int Execute(string[] args) => Build().Parse(args).Invoke();
+    /// <summary>Parses and runs the command line; a first word that is no host command may be a plugin's command.</summary>
+    public static int Execute(string[] args)
+    {
+        var root = Build();
+        var first = args.FirstOrDefault(a => !a.StartsWith('-'));
+        var isHostCommand = first is null || root.Subcommands.Any(c => c.Name == first || c.Aliases.Contains(first));
+        if (!isHostCommand && !args.Any(a => a is "--version"))
+            return RunPluginCommand(args, first!);
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Runs a command a plugin registered (<see cref="ComponentKind.Command"/>) with the words after its name.</summary>
+    private static int RunPluginCommand(string[] args, string name)
+    {
+        // Global options before the command name (-v, --plugins DIR) still apply.
+        var index = Array.IndexOf(args, name);
+        var global = Build().Parse(args[..index]);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Run(global, session =>
+            {
+                var registration = session.Plugins.Registrations.FirstOrDefault(r => r.Kind == ComponentKind.Command && r.Key == name);
+                if (registration is null)
+                {
+                    var commands = Build().Subcommands.Select(c => c.Name)
+                        .Concat(session.Plugins.Registrations.Where(r => r.Kind == ComponentKind.Command).Select(r => r.Key)).Order();
+                    throw new RobotHostException($"unknown command '{name}'; commands: {string.Join(", ", commands)}");
+                }
+                return ((PluginCommand)registration.Factory)(args[(index + 1)..], session.Context, cancel.Token);
+            });
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
 
     /// <summary>Starts a host session from the global options.</summary>
     public static HostSession StartSession(ParseResult parse) => HostSession.Start(new HostOptions

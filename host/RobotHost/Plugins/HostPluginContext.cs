@@ -4,7 +4,7 @@ using RobotHost.Sdk;
 namespace RobotHost.Plugins;
 
 /// <summary>The context handed to components: loggers, data directory and shared services.</summary>
-public sealed class HostPluginContext(ILoggerFactory loggerFactory, string dataDirectory) : IPluginContext
+public sealed class HostPluginContext(ILoggerFactory loggerFactory, string dataDirectory, IOperatorConsole? operatorConsole = null) : IPluginContext
 {
     private readonly Dictionary<Type, object> _services = [];
 
@@ -13,6 +13,9 @@ public sealed class HostPluginContext(ILoggerFactory loggerFactory, string dataD
 
     /// <inheritdoc />
     public string DataDirectory { get; } = dataDirectory;
+
+    /// <inheritdoc />
+    public IOperatorConsole Operator { get; set; } = operatorConsole ?? new TerminalOperatorConsole();
 
     /// <summary>Offers a service to components (e.g. the host's plugin catalog).</summary>
     public void AddService(Type type, object service)

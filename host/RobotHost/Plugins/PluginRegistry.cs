@@ -25,6 +25,9 @@ internal sealed class PluginRegistry(string pluginName) : IPluginRegistry
     public void AddDatasetFormat(string key, IDatasetFormat format, string description = "") =>
         Add(ComponentKind.Dataset, key, description, null, format);
 
+    public void AddCommand(string name, string description, PluginCommand run) =>
+        Add(ComponentKind.Command, name, description, null, run);
+
     private void Add(ComponentKind kind, string key, string description, Type? configType, object factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
