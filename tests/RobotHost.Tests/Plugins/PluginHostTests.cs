@@ -1,0 +1,134 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.Extensions.Logging.Abstractions;
+using RobotHost.Plugins;
+using RobotHost.Sdk;
+using RobotHost.Tests.Shared;
+using RobotHost.Tests.Support;
+
+namespace RobotHost.Tests.Plugins;
+
+/// <summary>The plugin host over real plugin assemblies on disk: good ones load, each bad one is reported and skipped.</summary>
+public sealed class PluginHostTests : IDisposable
+{
+    private readonly string _dir = RepoPaths.NewTempDirectory("plugins");
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private void BuildFixtures()
+    {
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.Good", PluginFixtureBuilder.GoodPluginSource("fixture_robot"));
+
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.Throws", """
+            using RobotHost.Sdk;
+            public sealed class Module : IPluginModule
+            {
+                public void Register(IPluginRegistry registry) => throw new System.InvalidOperationException("calibration table missing");
+            }
+            """);
+
+        // An SDK of another major version: same contract names, version 2.0.0.0; the plugin folder holds only the plugin.
+        var otherSdkPath = Path.Combine(RepoPaths.NewTempDirectory("sdk2"), "RobotHost.Sdk.dll");
+        PluginFixtureBuilder.Compile("RobotHost.Sdk", """
+            [assembly: System.Reflection.AssemblyVersion("2.0.0.0")]
+            namespace RobotHost.Sdk;
+            public interface IPluginRegistry { }
+            public interface IPluginModule { void Register(IPluginRegistry registry); }
+            """, otherSdkPath);
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.NewSdk", """
+            using RobotHost.Sdk;
+            public sealed class Module : IPluginModule { public void Register(IPluginRegistry registry) { } }
+            """, MetadataReference.CreateFromFile(otherSdkPath));
+
+        // A plugin that needs a library its folder lacks.
+        var helperPath = Path.Combine(RepoPaths.NewTempDirectory("helper"), "Fixture.MotorMath.dll");
+        PluginFixtureBuilder.Compile("Fixture.MotorMath", "namespace Fixture.MotorMath; public static class Gains { public static int P => 16; }", helperPath);
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.MissingDep", """
+            using RobotHost.Sdk;
+            public sealed class Module : IPluginModule
+            {
+                public void Register(IPluginRegistry registry)
+                {
+                    if (Fixture.MotorMath.Gains.P != 16) throw new System.Exception("unexpected");
+                }
+            }
+            """, PluginFixtureBuilder.Sdk, PluginFixtureBuilder.Logging, MetadataReference.CreateFromFile(helperPath));
+
+        // Random bytes where a dll should be.
+        Directory.CreateDirectory(Path.Combine(_dir, "Fixture.Garbage"));
+        File.WriteAllBytes(Path.Combine(_dir, "Fixture.Garbage", "Fixture.Garbage.dll"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 % 251)).ToArray());
+    }
+
+    [Fact]
+    public void Good_plugin_loads_and_each_bad_one_is_reported_with_its_own_cause()
+    {
+        BuildFixtures();
+        var host = new PluginHost([_dir], NullLoggerFactory.Instance);
+        host.LoadAll();
+
+        var good = Assert.Single(host.Loaded);
+        Assert.Equal("Fixture.Good", good.Name);
+        Assert.Equal("1.0", good.SdkVersion);
+        Assert.Equal(Path.Combine(_dir, "Fixture.Good"), good.Origin);
+        Assert.Contains(good.Keys, k => k.Kind == ComponentKind.Robot && k.Key == "fixture_robot");
+
+        string Failure(string name) => Assert.Single(host.Failures, f => f.Name == name).Message;
+        Assert.Contains("calibration table missing", Failure("Fixture.Throws"));
+        Assert.Contains("InvalidOperationException", Failure("Fixture.Throws"));
+        Assert.Contains("built against RobotHost.Sdk 2.0", Failure("Fixture.NewSdk"));
+        Assert.Contains("rebuild the plugin against RobotHost.Sdk 1.x", Failure("Fixture.NewSdk"));
+        Assert.Contains("Fixture.MotorMath", Failure("Fixture.MissingDep"));
+        Assert.Contains("dependency", Failure("Fixture.MissingDep"));
+        Assert.Contains("not a valid .NET assembly", Failure("Fixture.Garbage"));
+        Assert.Equal(4, host.Failures.Count);
+
+        // The good plugin is usable after the failures: the host went on.
+        var catalog = new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, _dir));
+        using var robot = catalog.CreateRobot("fixture_robot", new Dictionary<string, string> { ["speed"] = "2.5" });
+        robot.Connect();
+        Assert.Equal(2.5f, robot.GetObservation().Values["a.pos"]);
+        Assert.Equal(["a.pos", "b.pos"], robot.StateFeature.Names);
+    }
+
+    [Fact]
+    public void Rescan_picks_up_a_plugin_folder_dropped_in_later_without_reloading_others()
+    {
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.First", PluginFixtureBuilder.GoodPluginSource("first_robot"));
+        var host = new PluginHost([_dir], NullLoggerFactory.Instance);
+        Assert.Single(host.LoadAll());
+
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.Second", PluginFixtureBuilder.GoodPluginSource("second_robot"));
+        var added = host.LoadAll();
+
+        Assert.Equal("Fixture.Second", Assert.Single(added).Name);
+        Assert.Equal(2, host.Loaded.Count);
+        Assert.Empty(host.Failures);
+    }
+
+    [Fact]
+    public void A_key_registered_twice_is_refused_naming_both_plugins()
+    {
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.A", PluginFixtureBuilder.GoodPluginSource("same_robot"));
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.B", PluginFixtureBuilder.GoodPluginSource("same_robot"));
+        var host = new PluginHost([_dir], NullLoggerFactory.Instance);
+        host.LoadAll();
+
+        Assert.Equal("Fixture.A", Assert.Single(host.Loaded).Name);
+        var failure = Assert.Single(host.Failures);
+        Assert.Contains("'same_robot', already registered by Fixture.A", failure.Message);
+    }
+
+    [Fact]
+    public void A_plugin_folder_carrying_its_own_libtorch_is_refused()
+    {
+        var path = PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.Torch", PluginFixtureBuilder.GoodPluginSource("torch_robot"));
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(path)!, "libtorch_cpu.so"), [0x7f, (byte)'E', (byte)'L', (byte)'F']);
+        var host = new PluginHost([_dir], NullLoggerFactory.Instance);
+        host.LoadAll();
+
+        Assert.Empty(host.Loaded);
+        Assert.Contains("its own libtorch", Assert.Single(host.Failures).Message);
+    }
+}
