@@ -1,0 +1,44 @@
+using OpenCvSharp;
+
+namespace RobotHost.Plugins.Cameras.OpenCv.Tests.Support;
+
+/// <summary>
+/// A frame source that behaves like a V4L2 driver whose read hangs when the cable is pulled: frames at ~50 fps until
+/// <see cref="Hang"/>, then <see cref="Read"/> blocks until <see cref="Resume"/>. Tests the grabber's stall watchdog,
+/// which must report the camera even though the grabber thread itself is stuck.
+/// </summary>
+internal sealed class ScriptedSource : IFrameSource
+{
+    private readonly ManualResetEventSlim _running = new(true);
+
+    public string Description => "scripted hanging device";
+
+    public int Width => 32;
+
+    public int Height => 24;
+
+    public double Fps => 50;
+
+    public bool PacedByHost => true;
+
+    public void Hang() => _running.Reset();
+
+    public void Resume() => _running.Set();
+
+    public void Open() { }
+
+    public SourceRead Read(Mat bgr)
+    {
+        _running.Wait();
+        bgr.Create(Height, Width, MatType.CV_8UC3);
+        bgr.SetTo(new Scalar(255, 0, 0));
+        return SourceRead.Frame;
+    }
+
+    public void Close() { }
+
+    public void Dispose()
+    {
+        _running.Set();
+    }
+}
