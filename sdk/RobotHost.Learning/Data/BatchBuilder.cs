@@ -1,0 +1,128 @@
+using RobotHost.Learning.Normalization;
+using RobotHost.Learning.Policies;
+using RobotHost.Sdk;
+
+namespace RobotHost.Learning.Data;
+
+/// <summary>
+/// Builds the batch of a training step from a dataset: samples frame indices from a generator seeded by (seed, step)
+/// — so the data order is the same however many loader threads run and after a resume — reads each sample's
+/// delta-timestamp window (pad masks at episode edges), normalises, augments and collates.
+/// Thread-safe: reader calls are serialised (a reader need not be thread-safe); the rest runs in parallel.
+/// </summary>
+public sealed class BatchBuilder
+{
+    private readonly IDatasetReader _reader;
+    private readonly PolicyFeatures _features;
+    private readonly FeatureNormalizer _normalizer;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<double>> _deltas;
+    private readonly int _observationSteps;
+    private readonly int _horizon;
+    private readonly ImageAugmentation _augmentation;
+    private readonly object _readerLock = new();
+
+    /// <summary>Creates a builder for a model's windows.</summary>
+    public BatchBuilder(IDatasetReader reader, PolicyModel model, FeatureNormalizer normalizer, int batchSize, long seed, ImageAugmentation augmentation)
+    {
+        if (reader.TotalFrames <= 0) throw new RobotHostException($"dataset '{reader.Root}' has no frames; record some episodes first");
+        _reader = reader;
+        _features = model.Features;
+        _normalizer = normalizer;
+        _deltas = model.DeltaTimestamps();
+        _observationSteps = model.ObservationSteps;
+        _horizon = model.ActionOffsets.Count;
+        _augmentation = augmentation;
+        BatchSize = batchSize;
+        Seed = seed;
+    }
+
+    /// <summary>Samples per batch.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Seed of the data order.</summary>
+    public long Seed { get; }
+
+    /// <summary>The batch of <paramref name="step"/>: a pure function of (dataset, seed, step).</summary>
+    public HostBatch Build(long step)
+    {
+        var random = new Random(HashCode.Combine(Seed, step, 0x5eed));
+        var b = BatchSize;
+        var stateDim = _features.StateDim;
+        var actionDim = _features.ActionDim;
+        var state = _features.State is null ? null : new float[b * _observationSteps * stateDim];
+        var action = new float[b * _horizon * actionDim];
+        var pad = new bool[b * _horizon];
+        var images = new Dictionary<string, (float[], int, int)>();
+        for (var i = 0; i < _features.Images.Count; i++)
+        {
+            var (h, w) = _features.ImageSize(i);
+            images[_features.Images[i].Key] = (new float[b * _observationSteps * 3 * h * w], h, w);
+        }
+        var indices = new long[b];
+        for (var s = 0; s < b; s++)
+        {
+            var index = random.NextInt64(_reader.TotalFrames);
+            indices[s] = index;
+            FrameWindow window;
+            lock (_readerLock) window = _reader.GetWindow(index, _deltas, withImages: _features.Images.Count > 0);
+
+            var actions = Values(window, _features.Action.Key, _horizon, index);
+            var actionPad = IsPad(window, _features.Action.Key, _horizon);
+            for (var t = 0; t < _horizon; t++)
+            {
+                var span = action.AsSpan((s * _horizon + t) * actionDim, actionDim);
+                actions[t].AsSpan(0, actionDim).CopyTo(span);
+                _normalizer.Normalize(_features.Action.Key, span);
+                pad[s * _horizon + t] = actionPad[t];
+            }
+            if (state is not null)
+            {
+                var states = Values(window, _features.State!.Key, _observationSteps, index);
+                for (var t = 0; t < _observationSteps; t++)
+                {
+                    var span = state.AsSpan((s * _observationSteps + t) * stateDim, stateDim);
+                    states[t].AsSpan(0, stateDim).CopyTo(span);
+                    _normalizer.Normalize(_features.State.Key, span);
+                }
+            }
+            var draw = _augmentation.Sample(random);
+            foreach (var image in _features.Images)
+            {
+                var (pixels, h, w) = images[image.Key];
+                if (!window.Images.TryGetValue(image.Key, out var frames) || frames.Length < _observationSteps)
+                    throw new RobotHostException($"dataset returned no '{image.Key}' frames for frame {index}; its videos may be missing — check {_reader.Root}/videos");
+                var size = 3 * h * w;
+                for (var t = 0; t < _observationSteps; t++)
+                {
+                    var span = pixels.AsSpan((s * _observationSteps + t) * size, size);
+                    ImageTensors.ToChw(frames[t], span, h, w);
+                    if (_augmentation.IsActive) ImageAugmentation.Apply(draw, span, h, w);
+                }
+            }
+        }
+        return new HostBatch
+        {
+            Step = step,
+            Size = b,
+            ObservationSteps = _observationSteps,
+            ActionHorizon = _horizon,
+            State = state,
+            StateDim = stateDim,
+            Images = images,
+            Action = action,
+            ActionDim = actionDim,
+            ActionIsPad = pad,
+            Indices = indices,
+        };
+    }
+
+    private float[][] Values(FrameWindow window, string key, int count, long index)
+    {
+        if (!window.Values.TryGetValue(key, out var values) || values.Length < count)
+            throw new RobotHostException($"dataset returned {(values?.Length ?? 0)} values of '{key}' for frame {index}, expected {count}; the dataset reader does not honour delta timestamps");
+        return values;
+    }
+
+    private static bool[] IsPad(FrameWindow window, string key, int count) =>
+        window.IsPad.TryGetValue(key, out var pad) || window.IsPad.TryGetValue(key + "_is_pad", out pad) ? pad : new bool[count];
+}

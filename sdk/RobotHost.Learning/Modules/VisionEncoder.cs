@@ -1,0 +1,52 @@
+using RobotHost.Learning.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RobotHost.Learning.Modules;
+
+/// <summary>
+/// Camera image → feature vector, as Diffusion Policy's image encoder: ImageNet normalisation, ResNet18 trunk,
+/// spatial soft-argmax keypoints, a linear layer and ReLU. Input [N, 3, H, W] in [0, 1]; output [N, <see cref="OutputDim"/>].
+/// </summary>
+public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly ResNet18 backbone;
+    private readonly SpatialSoftmax pool;
+    private readonly Linear out_proj;
+
+    /// <summary>Creates an encoder for images of <paramref name="height"/> × <paramref name="width"/>.</summary>
+    public VisionEncoder(int height, int width, int outputDim, int keypoints = 32, ResNetNorm norm = ResNetNorm.GroupNorm, int baseWidth = 64)
+        : base(nameof(VisionEncoder))
+    {
+        backbone = new ResNet18(numClasses: 0, norm, baseWidth);
+        var (h, w) = FeatureMapSize(height, width);
+        pool = new SpatialSoftmax(backbone.FeatureChannels, h, w, keypoints);
+        out_proj = nn.Linear(pool.OutputDim, outputDim);
+        OutputDim = outputDim;
+        RegisterComponents();
+    }
+
+    /// <summary>Feature width.</summary>
+    public int OutputDim { get; }
+
+    /// <summary>The backbone (its own learning rate in some policies).</summary>
+    public ResNet18 Backbone => backbone;
+
+    /// <summary>Size of ResNet18's last feature map for an input size: the stem divides by 4, each later stage by 2 (rounding up).</summary>
+    public static (int Height, int Width) FeatureMapSize(int height, int width)
+    {
+        static int Down(int n) => (n - 1) / 2 + 1; // a stride-2 layer with "same" padding
+        int h = height, w = width;
+        for (var i = 0; i < 5; i++) { h = Down(h); w = Down(w); }
+        return (h, w);
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var features = backbone.Features(ImageTensors.NormalizeImageNet(images));
+        return nn.functional.relu(out_proj.call(pool.call(features))).MoveToOuterDisposeScope();
+    }
+}
