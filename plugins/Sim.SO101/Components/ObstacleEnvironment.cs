@@ -1,0 +1,91 @@
+using RobotHost.Plugins.Sim.SO101.Obstacle;
+using RobotHost.Plugins.Sim.SO101.Rendering;
+using RobotHost.Sdk;
+
+namespace RobotHost.Plugins.Sim.SO101.Components;
+
+/// <summary>
+/// <c>obstacle_2d</c>, lecture 1's example of a multimodal expert: a point agent below a wide obstacle must reach a
+/// goal above it. State <c>observation.state</c> = [x, y]; action = [x, y], the ABSOLUTE target position of the agent
+/// for the next tick (approached at up to 3 units/s). Success = goal reached with no collision.
+/// <see cref="Condition"/> is the expert's side for the seed ("left"/"right"); <c>Info["side"]</c> is the side the
+/// agent really passed on (−1 left, +1 right, 0 not past), <c>Info["collisions"]</c> the ticks it was blocked.
+/// </summary>
+public sealed class ObstacleEnvironment : IEnvironment, IScriptedExpert
+{
+    public static readonly IReadOnlyList<string> Names = ["x", "y"];
+
+    private readonly ObstacleEnvConfig _config;
+    private readonly ObstacleWorld _world;
+    private readonly ObstacleExpert _expert = new();
+    private readonly ObstacleRenderer? _renderer;
+    private int _steps;
+
+    public ObstacleEnvironment(ObstacleEnvConfig config)
+    {
+        _config = config;
+        _world = new ObstacleWorld(config.Fps);
+        var features = new List<FeatureSpec> { FeatureSpec.Vector(FeatureKeys.State, Names) };
+        if (SimConfigRules.CameraList(config.Cameras).Contains("top"))
+        {
+            _renderer = new ObstacleRenderer(config.ImageWidth, config.ImageHeight);
+            features.Add(FeatureSpec.Video(FeatureKeys.Image("top"), config.ImageHeight, config.ImageWidth));
+        }
+        ObservationFeatures = features;
+        Reset(0);
+    }
+
+    public string TaskName => "obstacle_2d";
+    public int Fps => _config.Fps;
+    public int MaxSteps => _config.MaxSteps;
+    public IReadOnlyList<FeatureSpec> ObservationFeatures { get; }
+    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, Names);
+    public string Condition => _expert.Side < 0 ? "left" : "right";
+
+    /// <summary>The world, for tests and tools.</summary>
+    public ObstacleWorld World => _world;
+
+    public StepResult Reset(int seed)
+    {
+        _world.Reset(seed);
+        _expert.Plan(_world);
+        _steps = 0;
+        return Result();
+    }
+
+    public StepResult Step(ReadOnlySpan<float> action)
+    {
+        if (action.Length != 2) throw new ArgumentException($"obstacle_2d takes 2 action values (x, y: the agent's target position), got {action.Length}");
+        _world.Step(action[0], action[1]);
+        _steps++;
+        return Result();
+    }
+
+    public float[] ExpertAction() => _expert.Action(_world);
+
+    private StepResult Result()
+    {
+        var time = _world.EpisodeTick / (double)_world.Fps;
+        var images = new Dictionary<string, CameraFrame>();
+        if (_renderer is not null)
+            images["top"] = new CameraFrame(_renderer.Width, _renderer.Height, _renderer.Render(_world), _world.EpisodeTick, time);
+        var observation = new Observation
+        {
+            Values = new Dictionary<string, float> { ["x"] = (float)_world.X, ["y"] = (float)_world.Y },
+            Images = images,
+            Timestamp = time,
+        };
+        return new StepResult(observation, _world.Reward, _world.GoalReached || _steps >= MaxSteps, _world.Success)
+        {
+            Info = new Dictionary<string, float>
+            {
+                ["collisions"] = _world.Collisions,
+                ["side"] = _world.PassedSide,
+                ["expert_side"] = _expert.Side,
+                ["distance_to_goal"] = (float)_world.DistanceToGoal,
+            },
+        };
+    }
+
+    public void Dispose() => _renderer?.Dispose();
+}

@@ -1,0 +1,41 @@
+using RobotHost.Sdk;
+
+namespace RobotHost.Plugins.Sim.SO101.Components;
+
+/// <summary>Config of the <c>pick_place</c> environment (the same world, dynamics and features as the robot path).</summary>
+public sealed record PickPlaceEnvConfig : ComponentConfig
+{
+    /// <summary>Cameras rendered into observations, comma-separated from <c>front</c>, <c>wrist</c>; empty = state only.</summary>
+    public string Cameras { get; init; } = "front,wrist";
+
+    /// <summary>Rendered image width (match the recording's camera width to evaluate a policy trained on it).</summary>
+    public int ImageWidth { get; init; } = 96;
+
+    /// <summary>Rendered image height.</summary>
+    public int ImageHeight { get; init; } = 96;
+
+    /// <summary>Step limit of an episode (the expert needs about 5 s = 150 steps).</summary>
+    public int MaxSteps { get; init; } = 300;
+
+    /// <summary>Control rate, as the robot's fps.</summary>
+    public int Fps { get; init; } = 30;
+
+    /// <summary>Camera noise (see the cameras' noise); 0 = off.</summary>
+    public double Noise { get; init; }
+
+    /// <summary>Camera colour jitter (see the cameras' color_jitter); 0 = off.</summary>
+    public double ColorJitter { get; init; }
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate()
+    {
+        foreach (var camera in SimConfigRules.CameraList(Cameras))
+            if (camera is not ("front" or "wrist")) yield return $"cameras must list front and/or wrist (comma-separated) or be empty, got '{camera}'";
+        foreach (var p in SimConfigRules.Size("image_width", ImageWidth)) yield return p;
+        foreach (var p in SimConfigRules.Size("image_height", ImageHeight)) yield return p;
+        if (MaxSteps is < 1 or > 100_000) yield return $"max_steps must be between 1 and 100000, got {MaxSteps}";
+        foreach (var p in SimConfigRules.Fps(Fps)) yield return p;
+        foreach (var p in SimConfigRules.NonNegative("noise", Noise, 64)) yield return p;
+        foreach (var p in SimConfigRules.NonNegative("color_jitter", ColorJitter, 0.5)) yield return p;
+    }
+}

@@ -1,0 +1,165 @@
+using RobotHost.Plugins.Sim.SO101.Arm;
+using RobotHost.Plugins.Sim.SO101.Components;
+using RobotHost.Plugins.Sim.SO101.Obstacle;
+using RobotHost.Plugins.Sim.SO101.PickPlace;
+using RobotHost.Plugins.Sim.SO101.Tests.Support;
+using RobotHost.Sdk;
+
+namespace RobotHost.Plugins.Sim.SO101.Tests;
+
+public sealed class ExpertTests
+{
+    [Fact]
+    public void Pick_place_expert_succeeds_in_at_least_98_of_100_seeds_and_uses_every_zone()
+    {
+        using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" });
+        var successes = 0;
+        var zones = new HashSet<string>();
+        var lengths = new List<int>();
+        for (var seed = 0; seed < 100; seed++)
+        {
+            var results = Rollouts.ExpertEpisode(env, seed);
+            if (results[^1].Success) successes++;
+            zones.Add(env.Condition);
+            lengths.Add(results.Count);
+            Assert.True(results.All(r => r.Reward is >= 0 and <= 1));
+        }
+        Assert.True(successes >= 98, $"expert succeeded in {successes}/100");
+        Assert.Equal(PickPlaceLayout.ZoneCount, zones.Count);
+        // Varied demonstrations: episode lengths differ across seeds (speed, path) and stay well under max_steps.
+        Assert.True(lengths.Distinct().Count() > 20, $"lengths: {string.Join(",", lengths.Distinct())}");
+        Assert.True(lengths.Max() < env.MaxSteps);
+    }
+
+    [Fact]
+    public void Pick_place_reward_climbs_through_reach_grasp_over_bin_and_success()
+    {
+        using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" });
+        var rewards = Rollouts.ExpertEpisode(env, 2).Select(r => r.Reward).ToList();
+        Assert.Equal(0f, rewards[0]);
+        foreach (var stage in new[] { 0.25f, 0.5f, 0.75f, 1f }) Assert.Contains(stage, rewards);
+        Assert.Equal(1f, rewards[^1]);
+    }
+
+    [Fact]
+    public void Cube_is_not_lifted_when_the_gripper_arrives_closed_and_falls_when_it_opens()
+    {
+        using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" });
+        env.Reset(0);
+        var cube = env.World.Cube;
+        var pan = Math.Atan2(cube.Y, cube.X) * 180 / Math.PI;
+        var reach = Math.Sqrt(cube.X * cube.X + cube.Y * cube.Y);
+        float[] Goals(double z, double gripper) => So101Kinematics.Inverse(new TaskPose(pan, reach, z, 180, 0, gripper)).Select(v => (float)v).ToArray();
+        void Hold(float[] goals, int ticks) { for (var i = 0; i < ticks; i++) env.Step(goals); }
+
+        Hold(Goals(0.08, 0), 40); // above, closed
+        Hold(Goals(cube.Z, 0), 30); // down onto the cube with closed jaws
+        Hold(Goals(0.12, 0), 30);
+        Assert.False(env.World.CubeHeld);
+        Assert.Equal(cube, env.World.Cube);
+
+        Hold(Goals(0.08, 90), 30); // open above it, then down around it, close, lift
+        Hold(Goals(cube.Z, 90), 30);
+        Hold(Goals(cube.Z, 5), 20);
+        Assert.True(env.World.CubeHeld);
+        Assert.InRange(env.World.Joints[So101Joints.Gripper], 40, 46); // the jaws stall on the 3 cm cube
+        Hold(Goals(0.12, 5), 30);
+        Assert.True(env.World.Cube.Z > 0.09);
+        Hold(Goals(0.12, 90), 30); // open in the air: it falls back to the table, not in the bin
+        Assert.False(env.World.CubeHeld);
+        Assert.Equal(PickPlaceLayout.CubeSize / 2, env.World.Cube.Z, 9);
+        Assert.False(env.World.Success);
+    }
+
+    [Fact]
+    public void Obstacle_expert_succeeds_and_splits_left_and_right_about_evenly()
+    {
+        using var env = new ObstacleEnvironment(new ObstacleEnvConfig());
+        var successes = 0;
+        var left = 0;
+        for (var seed = 0; seed < 100; seed++)
+        {
+            var results = Rollouts.ExpertEpisode(env, seed);
+            var last = results[^1];
+            if (last.Success) successes++;
+            Assert.Equal(0, last.Info["collisions"]);
+            // The side it really passed on is the side it planned.
+            Assert.Equal(env.Condition == "left" ? -1 : 1, last.Info["side"]);
+            if (env.Condition == "left") left++;
+        }
+        Assert.True(successes >= 98, $"expert succeeded in {successes}/100");
+        Assert.InRange(left, 35, 65);
+    }
+
+    [Fact]
+    public void Obstacle_policy_that_averages_left_and_right_runs_into_the_obstacle()
+    {
+        using var env = new ObstacleEnvironment(new ObstacleEnvConfig());
+        for (var seed = 0; seed < 20; seed++)
+        {
+            // The mean of the two modes from the same start: what a point-estimate policy learns from a 50/50 expert.
+            var result = env.Reset(seed);
+            var leftPlan = new ObstacleExpert();
+            var rightPlan = new ObstacleExpert();
+            leftPlan.Plan(env.World, forceSide: -1);
+            rightPlan.Plan(env.World, forceSide: 1);
+            for (var tick = 0; !result.Done; tick++)
+            {
+                var (lx, ly) = leftPlan.PointAt((tick + 1) / 30.0);
+                var (rx, ry) = rightPlan.PointAt((tick + 1) / 30.0);
+                result = env.Step([(float)((lx + rx) / 2), (float)((ly + ry) / 2)]);
+            }
+            Assert.False(result.Success);
+            Assert.True(result.Info["collisions"] > 0);
+        }
+    }
+
+    [Fact]
+    public void Expert_options_produce_the_data_failure_modes_on_purpose()
+    {
+        var registry = new TestRegistry();
+        new SimSo101Module().Register(registry);
+
+        // Idle frames at the start and end: the action does not change for the configured time.
+        var idle = Rollouts.Rig(registry, "idle", expert: new SimExpertConfig { IdleStartS = 1, IdleEndS = 1 });
+        var frames = Rollouts.RecordEpisode(idle.Robot, idle.Front, idle.Wrist, idle.Expert, 0, 3);
+        Assert.True(frames[^1].Success);
+        Assert.All(frames.Take(30), f => Assert.Equal(frames[0].Action, f.Action));
+        Assert.All(frames.TakeLast(25), f => Assert.Equal(frames[^1].Action, f.Action));
+
+        // Default: no idle frames — the action changes from the first tick on.
+        var clean = Rollouts.Rig(registry, "clean");
+        var cleanFrames = Rollouts.RecordEpisode(clean.Robot, clean.Front, clean.Wrist, clean.Expert, 0, 3);
+        Assert.NotEqual(cleanFrames[0].Action, cleanFrames[1].Action);
+        Assert.True(cleanFrames.Count < frames.Count - 50);
+
+        // Incomplete: no episode succeeds.
+        var incomplete = Rollouts.Rig(registry, "incomplete", expert: new SimExpertConfig { Incomplete = 1 });
+        for (var e = 0; e < 6; e++)
+            Assert.False(Rollouts.RecordEpisode(incomplete.Robot, incomplete.Front, incomplete.Wrist, incomplete.Expert, e, e, maxFrames: 300)[^1].Success);
+
+        // Single zone: every episode's cube is in the same zone.
+        var single = Rollouts.Rig(registry, "single", expert: new SimExpertConfig { SingleZone = 4 });
+        for (var e = 0; e < 6; e++)
+        {
+            ((IEpisodeAware)single.Robot).OnEpisodeStart(e, e);
+            Assert.Equal("zone 4", ((ITaskFeedback)single.Robot).Condition);
+        }
+
+        // Inconsistent: another technique (tilted, rolled gripper) that still gets the cube in the bin.
+        var side = Rollouts.Rig(registry, "side", expert: new SimExpertConfig { Inconsistent = 1 });
+        var sideFrames = Rollouts.RecordEpisode(side.Robot, side.Front, side.Wrist, side.Expert, 0, 3);
+        Assert.True(sideFrames[^1].Success);
+        var rollTop = cleanFrames.Max(f => Math.Abs(f.Action[So101Joints.WristRoll]));
+        var rollSide = sideFrames.Max(f => Math.Abs(f.Action[So101Joints.WristRoll]));
+        Assert.True(rollSide > rollTop + 45, $"side technique roll {rollSide} vs top {rollTop}");
+    }
+
+    [Fact]
+    public void Inconsistent_expert_still_succeeds_mostly()
+    {
+        using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" }, new ExpertOptions(Inconsistent: 1));
+        var successes = Enumerable.Range(0, 30).Count(seed => Rollouts.ExpertEpisode(env, seed)[^1].Success);
+        Assert.True(successes >= 28, $"side technique succeeded in {successes}/30");
+    }
+}
