@@ -1,0 +1,78 @@
+using RobotHost.Sdk;
+
+namespace RobotHost.Recording;
+
+/// <summary>
+/// A gym-like environment driven by its scripted expert: Reset(seed), then ExpertAction() → Step() each tick.
+/// The frame holds the observation the action was chosen on, the action, and the reward/success after the step
+/// (LeRobot's <c>next.*</c> convention).
+/// </summary>
+internal sealed class EnvironmentSource : IFrameSource
+{
+    private readonly IEnvironment _environment;
+    private readonly IScriptedExpert _expert;
+    private readonly FeatureSpec[] _vectorFeatures;
+    private readonly (string Key, string Camera)[] _cameras;
+    private StepResult? _current;
+    private int _steps;
+
+    public EnvironmentSource(IEnvironment environment, string robotType)
+    {
+        _environment = environment;
+        _expert = environment as IScriptedExpert
+            ?? throw new RobotHostException($"environment '{environment.TaskName}' has no scripted expert, so it cannot generate demonstrations; record it with --robot/--teleop instead");
+        _vectorFeatures = environment.ObservationFeatures.Where(f => !f.IsVisual).ToArray();
+        foreach (var f in _vectorFeatures)
+            if (f.Names is null) throw new RobotHostException($"environment '{environment.TaskName}' feature {f.Key} has no element names; its plugin must name them");
+        if (environment.ActionFeature.Names is null)
+            throw new RobotHostException($"environment '{environment.TaskName}' action has no element names; its plugin must name them");
+        var visual = environment.ObservationFeatures.Where(f => f.IsVisual).ToArray();
+        // Environments may name cameras by feature key (observation.images.top) or by camera name (top).
+        _cameras = visual.Select(f =>
+        {
+            var key = f.Key.StartsWith(FeatureKeys.ImagePrefix, StringComparison.Ordinal) ? f.Key : FeatureKeys.Image(f.Key);
+            return (key, key[FeatureKeys.ImagePrefix.Length..]);
+        }).ToArray();
+        var features = new List<FeatureSpec>(_vectorFeatures) { environment.ActionFeature };
+        features.AddRange(visual.Select((f, i) => FeatureSpec.Video(_cameras[i].Key, f.Shape[0], f.Shape[1])));
+        features.AddRange(Recorder.TaskFeatures);
+        Schema = new DatasetSchema(robotType, environment.Fps, features);
+    }
+
+    public DatasetSchema Schema { get; }
+
+    public bool HasRealTime => false;
+
+    public void BeginEpisode(int episodeIndex, int seed)
+    {
+        _current = _environment.Reset(seed);
+        _steps = 0;
+    }
+
+    public SourceTick Tick()
+    {
+        var current = _current ?? throw new InvalidOperationException("BeginEpisode first");
+        var action = _expert.ExpertAction();
+        var observation = current.Observation;
+        var values = new Dictionary<string, float[]>(_vectorFeatures.Length + 3);
+        foreach (var f in _vectorFeatures) values[f.Key] = observation.ToVector(f.Names!);
+        var images = new Dictionary<string, CameraFrame>(_cameras.Length);
+        foreach (var (key, camera) in _cameras)
+        {
+            images[key] = observation.Images.TryGetValue(camera, out var frame) || observation.Images.TryGetValue(key, out frame)
+                ? frame
+                : throw new RobotHostException($"environment '{_environment.TaskName}' declared camera '{camera}' but its observation has none (has: {string.Join(", ", observation.Images.Keys)})");
+        }
+        values[_environment.ActionFeature.Key] = action;
+        var next = _environment.Step(action);
+        _steps++;
+        values[FeatureKeys.Reward] = [next.Reward];
+        values[FeatureKeys.Success] = [next.Success ? 1f : 0f];
+        _current = next;
+        return new SourceTick(new DatasetFrame { Values = values, Images = images }, next.Done || _steps >= _environment.MaxSteps, next.Success, 0);
+    }
+
+    public void ResetTick() { }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,24 @@
+namespace RobotHost.Recording;
+
+/// <summary>One episode saved by a session.</summary>
+/// <param name="EpisodeIndex">Dataset index.</param>
+/// <param name="Frames">Frames saved.</param>
+/// <param name="Seed">Seed given to <c>IEpisodeAware.OnEpisodeStart</c> / <c>IEnvironment.Reset</c>.</param>
+/// <param name="DurationS">Wall time of the recording phase.</param>
+/// <param name="SaveS">Time the writer took to commit it (runs while the reset phase goes on).</param>
+/// <param name="WaitS">Time the session waited for that commit after the reset phase (the dead time between episodes).</param>
+/// <param name="DroppedFrames">Frames lost because the writer queue was full (a gap in the episode; should be 0).</param>
+/// <param name="CameraRepeats">Ticks where a camera had no new frame and its previous one was reused.</param>
+/// <param name="Success">Task success at the end (simulated tasks), else null.</param>
+/// <param name="EndedBy">Why it ended: <c>time</c>, <c>done</c>, <c>operator</c>, <c>stop</c>, <c>steps</c>.</param>
+public sealed record RecordedEpisode(
+    int EpisodeIndex,
+    int Frames,
+    int Seed,
+    double DurationS,
+    double SaveS,
+    double WaitS,
+    long DroppedFrames,
+    long CameraRepeats,
+    bool? Success,
+    string EndedBy);
