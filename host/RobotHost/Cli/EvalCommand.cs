@@ -1,0 +1,90 @@
+using System.CommandLine;
+using RobotHost.Evaluation;
+using RobotHost.Sdk;
+
+namespace RobotHost.Cli;
+
+/// <summary>
+/// <c>robothost eval --checkpoint DIR --env KEY --episodes N --seed S [--videos K] [--out DIR] [--json] [--env-option k=v…]</c>:
+/// closed-loop rollouts on a simulated task; prints a per-condition table (or the JSON) and writes eval.json, plots, videos.
+/// </summary>
+public static class EvalCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "Checkpoint folder written by training", Required = true };
+        var env = new Option<string>("--env") { Description = "Environment key: pick_place or obstacle_2d", DefaultValueFactory = _ => "pick_place" };
+        var episodes = new Option<int>("--episodes", "-n") { Description = "Rollouts", DefaultValueFactory = _ => 50 };
+        var seed = new Option<int>("--seed") { Description = $"Seed of the first rollout (default {EvalOptions.HeldOutSeedBase}: held out from recording seeds 0…)", DefaultValueFactory = _ => EvalOptions.HeldOutSeedBase };
+        var videos = new Option<int>("--videos") { Description = "Write mp4 videos of the first K rollouts", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder for eval.json, plots and videos (default: <checkpoint>/eval_<env>_<seed>)" };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Step limit per rollout (default: the environment's)" };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of a table" };
+        var envOptions = new Option<string[]>("--env-option") { Description = "Environment config key=value (repeatable), as when recording", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("eval", "Evaluate a trained policy on a simulated task: success rate with a 95% interval, per-condition breakdown, plots and videos")
+        {
+            checkpoint, env, episodes, seed, videos, output, maxSteps, json, envOptions,
+        };
+        command.SetAction(parse =>
+        {
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return CliApp.Run(parse, session =>
+                {
+                    var ckpt = parse.GetValue(checkpoint)!;
+                    var envKey = parse.GetValue(env)!;
+                    var firstSeed = parse.GetValue(seed);
+                    var options = new EvalOptions
+                    {
+                        Checkpoint = ckpt,
+                        Env = envKey,
+                        EnvOptions = ParseOptions(parse.GetValue(envOptions) ?? []),
+                        Episodes = parse.GetValue(episodes),
+                        Seed = firstSeed,
+                        Videos = parse.GetValue(videos),
+                        MaxSteps = parse.GetValue(maxSteps),
+                        OutputDir = parse.GetValue(output) ?? Path.Combine(ckpt, $"eval_{envKey}_{firstSeed}"),
+                    };
+                    var asJson = parse.GetValue(json);
+                    var result = Evaluator.Evaluate(session, options, asJson ? null : new Progress<EvalProgress>(p =>
+                    {
+                        if (!Console.IsErrorRedirected) Console.Error.Write($"\rrollout {p.Completed}/{p.Total}: {p.Successes} successes   ");
+                    }), cancel.Token);
+                    if (!asJson && !Console.IsErrorRedirected) Console.Error.WriteLine();
+                    if (asJson)
+                    {
+                        Console.WriteLine(EvalReport.ToJson(result));
+                    }
+                    else
+                    {
+                        Console.Write(EvalReport.ToTable(result));
+                        Console.WriteLine($"results in {Path.GetFullPath(options.OutputDir)}");
+                    }
+                    return 0;
+                });
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    /// <summary><c>key=value</c> words to a dictionary, with a clear error for a word without '='.</summary>
+    internal static IReadOnlyDictionary<string, string> ParseOptions(IEnumerable<string> words)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var word in words)
+        {
+            var eq = word.IndexOf('=');
+            if (eq <= 0) throw new RobotHostException($"--env-option '{word}' must be key=value, e.g. --env-option image_size=96");
+            options[word[..eq].Trim()] = word[(eq + 1)..].Trim();
+        }
+        return options;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using RobotHost.Recording;
+
+namespace RobotHost.Scripting;
+
+public sealed partial class ScriptGlobals
+{
+    /// <summary>
+    /// Records a dataset (a robot rig, or a simulated environment with its scripted expert) and returns what was saved.
+    /// Ctrl+C discards only the episode in progress: saved episodes stay readable, and the script stops.
+    /// <code>Record(new RecordOptions { EnvironmentKey = "pick_place", Root = Out("data"), Episodes = 50, Realtime = false })</code>
+    /// </summary>
+    public RecordResult Record(RecordOptions options)
+    {
+        var progress = new ConsoleProgress($"record {Path.GetFileName(options.Root)}", options.Episodes);
+        var recorder = new Recorder(Host.CreateLogger("RobotHost.Recording"));
+        var result = recorder.Record(Host, options, control: null,
+            progress: new Progress<RecordProgress>(p => progress.Report(p.SavedEpisodes, $"episodes, {p.TotalFrames} frames")), cancel: Cancel);
+        progress.Done($"{result.Episodes.Count} episodes, {result.Frames} frames in {result.ElapsedS:F0} s → {result.Root}");
+        if (result.StopReason == RecordStopReason.Cancelled)
+        {
+            Log.LogWarning("recording cancelled: {Saved} episode(s) saved in {Root}", result.Episodes.Count, result.Root);
+            throw new OperationCanceledException($"recording cancelled; {result.Episodes.Count} saved episode(s) in {result.Root}", Cancel);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,54 @@
+using ScottPlot;
+
+namespace RobotHost.Scripting;
+
+/// <summary>
+/// PNG plots for scripts (ScottPlot, no display needed). Relative file names go under the script's output folder.
+/// Each method returns the full path written.
+/// </summary>
+public sealed class ScriptPlots(Func<string, string> resolve)
+{
+    /// <summary>Line plot of named series against their index (e.g. loss per step).</summary>
+    public string Line(string file, string title, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string xLabel = "step", string yLabel = "")
+    {
+        var plot = new Plot();
+        foreach (var (name, ys) in series)
+        {
+            var line = plot.Add.Scatter(Enumerable.Range(0, ys.Count).Select(i => (double)i).ToArray(), ys.ToArray());
+            line.MarkerSize = 0;
+            line.LegendText = name;
+        }
+        if (series.Count > 1) plot.ShowLegend();
+        return Save(plot, file, title, xLabel, yLabel);
+    }
+
+    /// <summary>Line plot of one series against given x values.</summary>
+    public string Line(string file, string title, IReadOnlyList<double> xs, IReadOnlyList<double> ys, string xLabel = "", string yLabel = "")
+    {
+        var plot = new Plot();
+        var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
+        line.MarkerSize = 0;
+        return Save(plot, file, title, xLabel, yLabel);
+    }
+
+    /// <summary>Bar chart of labelled values.</summary>
+    public string Bar(string file, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string yLabel = "")
+    {
+        if (labels.Count != values.Count) throw new Sdk.RobotHostException($"bar plot '{file}': {labels.Count} labels for {values.Count} values");
+        var plot = new Plot();
+        plot.Add.Bars(values.ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
+        plot.Axes.Margins(bottom: 0);
+        return Save(plot, file, title, "", yLabel);
+    }
+
+    private string Save(Plot plot, string file, string title, string xLabel, string yLabel)
+    {
+        var path = resolve(file.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? file : file + ".png");
+        plot.Title(title);
+        if (xLabel.Length > 0) plot.XLabel(xLabel);
+        if (yLabel.Length > 0) plot.YLabel(yLabel);
+        plot.SavePng(path, 800, 500);
+        return path;
+    }
+}
