@@ -39,6 +39,9 @@ public static class CliApp
     private static IEnumerable<Command> Commands() =>
     [
         PluginsCommand.Create(),
+        RunCommand.Create(),
+        EvalCommand.Create(),
+        RecordCommand.Create(),
     ];
 
     /// <summary>Parses and runs the command line; a first word that is no host command may be a plugin's command.</summary>
