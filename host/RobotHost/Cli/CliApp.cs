@@ -42,6 +42,9 @@ public static class CliApp
         RunCommand.Create(),
         EvalCommand.Create(),
         RecordCommand.Create(),
+        DatasetCommand.Create(),
+        CalibrateCommand.Create(),
+        TeleoperateCommand.Create(),
     ];
 
     /// <summary>Parses and runs the command line; a first word that is no host command may be a plugin's command.</summary>
