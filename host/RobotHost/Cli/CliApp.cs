@@ -42,7 +42,6 @@ public static class CliApp
         RunCommand.Create(),
         EvalCommand.Create(),
         RecordCommand.Create(),
-        DatasetCommand.Create(),
         CalibrateCommand.Create(),
         TeleoperateCommand.Create(),
     ];
