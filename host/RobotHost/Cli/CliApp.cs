@@ -42,6 +42,7 @@ public static class CliApp
         RunCommand.Create(),
         EvalCommand.Create(),
         RecordCommand.Create(),
+        DatasetCommand.Create(),
         CalibrateCommand.Create(),
         TeleoperateCommand.Create(),
     ];
