@@ -6,5 +6,6 @@ internal static class Scenarios
     public static readonly IReadOnlyDictionary<string, Action<string[]>> All = new Dictionary<string, Action<string[]>>
     {
         ["startup"] = StartupBenchmark.Run,
+        ["so101"] = So101BusBenchmark.Run,
     };
 }
