@@ -26,7 +26,7 @@ public sealed record EpisodeOutcome
     /// <summary>Why the rollout was failed by the evaluator (invalid action), or null.</summary>
     public string? InvalidAction { get; init; }
 
-    /// <summary>Largest value of each environment diagnostic (e.g. <c>collisions</c>) over the rollout.</summary>
+    /// <summary>Each environment diagnostic at the end of the rollout (e.g. <c>collisions</c> ticks, <c>side</c> passed).</summary>
     public IReadOnlyDictionary<string, float> Info { get; init; } = new Dictionary<string, float>();
 
     /// <summary>True when the environment reported a collision.</summary>

@@ -158,13 +158,10 @@ public static class Evaluator
     /// <summary>Loads a checkpoint folder through the policy plugin that wrote it.</summary>
     private static IPolicy LoadPolicy(HostSession session, string checkpoint)
     {
-        // LeRobot checkpoints name their policy in config.json "type"; the learning core's PolicyLoader replaces this when it lands.
-        var config = Path.Combine(checkpoint, "config.json");
-        if (!File.Exists(config)) throw new RobotHostException($"checkpoint folder '{checkpoint}' has no config.json; point --checkpoint at a folder written by training");
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
-        var type = json.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
-        if (string.IsNullOrEmpty(type)) throw new RobotHostException($"{config} does not name its policy type (\"type\")");
-        return session.Catalog.Policy(type).Load(checkpoint, session.Context);
+        // A run folder, its checkpoints/last or one step folder all resolve to the step folder; config.json names the policy.
+        var directory = Learning.Checkpoints.PolicyCheckpoint.Resolve(checkpoint);
+        var type = Learning.Checkpoints.PolicyCheckpoint.ReadPolicyType(directory);
+        return session.Catalog.Policy(type).Load(directory, session.Context);
     }
 
     private static void ThrowIfInvalid(EvalOptions options)
@@ -219,10 +216,10 @@ public static class Evaluator
         return hold;
     }
 
+    /// <summary>Diagnostics are running values (collision ticks so far, side passed): the latest is the rollout's.</summary>
     private static void Merge(Dictionary<string, float> into, IReadOnlyDictionary<string, float> values)
     {
-        foreach (var (key, value) in values)
-            into[key] = into.TryGetValue(key, out var old) ? Math.Max(old, value) : value;
+        foreach (var (key, value) in values) into[key] = value;
     }
 
     /// <summary>Stochastic policies (diffusion, flow matching) draw noise from libtorch's generator: seed it per rollout.</summary>

@@ -10,11 +10,13 @@ public sealed partial class ScriptGlobals
     /// Ctrl+C discards only the episode in progress: saved episodes stay readable, and the script stops.
     /// <code>Record(new RecordOptions { EnvironmentKey = "pick_place", Root = Out("data"), Episodes = 50, Realtime = false })</code>
     /// </summary>
-    public RecordResult Record(RecordOptions options)
+    /// <param name="options">What to record.</param>
+    /// <param name="control">Operator requests (next episode, re-record, stop), e.g. from keys; null records the planned episodes.</param>
+    public RecordResult Record(RecordOptions options, IRecordControl? control = null)
     {
         var progress = new ConsoleProgress($"record {Path.GetFileName(options.Root)}", options.Episodes);
         var recorder = new Recorder(Host.CreateLogger("RobotHost.Recording"));
-        var result = recorder.Record(Host, options, control: null,
+        var result = recorder.Record(Host, options, control,
             progress: new Progress<RecordProgress>(p => progress.Report(p.SavedEpisodes, $"episodes, {p.TotalFrames} frames")), cancel: Cancel);
         progress.Done($"{result.Episodes.Count} episodes, {result.Frames} frames in {result.ElapsedS:F0} s → {result.Root}");
         if (result.StopReason == RecordStopReason.Cancelled)

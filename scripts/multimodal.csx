@@ -1,0 +1,86 @@
+// The obstacle experiment (lecture 1): an expert passes a wide obstacle on the left or on the right, 50/50.
+// A policy that regresses the mean action (MLP with an L2 loss) averages the two modes and heads into the obstacle;
+// generative policies (diffusion, flow matching) pick one side. ACT sits between: an L1 loss on action chunks, with a
+// CVAE latent that is zero at inference.
+//
+//   robothost run scripts/multimodal.csx                    100 demos, 4 policies, 100 held-out seeds each
+//   robothost run scripts/multimodal.csx -- --quick         a smoke run (tests use it)
+//   robothost run scripts/multimodal.csx -- --policies mlp,diffusion --steps 3000 --eval-episodes 200
+//
+// Output (default out/multimodal/): results.md, comparison.png, and per policy eval/<policy>/trajectories.png + eval.json.
+
+using System.Diagnostics;
+
+var quick = Args.Flag("quick");
+OutDir = Path.GetFullPath(Args.String("out", OutDir));
+var episodes = Args.Int("episodes", quick ? 4 : 100);
+var steps = Args.Int("steps", quick ? 10 : 2000);
+var evalEpisodes = Args.Int("eval-episodes", quick ? 4 : 100);
+var policies = Args.String("policies", "mlp,act,diffusion,flow_matching").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var envOptions = new Dictionary<string, string>();   // state only: x, y
+if (quick) envOptions["max_steps"] = "40";
+
+var total = Stopwatch.StartNew();
+var dataRoot = Out("data");
+if (Directory.Exists(dataRoot)) Directory.Delete(dataRoot, recursive: true);
+var data = Record(new RecordOptions
+{
+    EnvironmentKey = "obstacle_2d",
+    EnvironmentOptions = envOptions,
+    Root = dataRoot,
+    Episodes = episodes,
+    EpisodeTimeS = 10,
+    Realtime = false,
+});
+Print($"recorded {data.Episodes.Count} demonstrations ({data.Frames} frames) in {data.ElapsedS:F0} s");
+
+var results = new List<EvalResult>();
+var timings = new List<(string Policy, double TrainS, double EvalS, double FinalLoss)>();
+foreach (var policy in policies)
+{
+    var clock = Stopwatch.StartNew();
+    var trainDir = Out("train", policy);
+    if (Directory.Exists(trainDir)) Directory.Delete(trainDir, recursive: true);
+    var run = Train(new TrainSettings { Dataset = data.Root, Policy = policy, Preset = "small", Steps = steps, OutputDir = trainDir });
+    var trainSeconds = clock.Elapsed.TotalSeconds;
+    var eval = Evaluate(new EvalOptions
+    {
+        Checkpoint = run.Checkpoint,
+        Env = "obstacle_2d",
+        EnvOptions = envOptions,
+        Episodes = evalEpisodes,
+        OutputDir = Out("eval", policy),
+        Label = policy,
+    });
+    results.Add(eval);
+    timings.Add((policy, Math.Round(trainSeconds), Math.Round(eval.Seconds), run.FinalLoss));
+}
+
+// Which side the agent really passed (Info "side": -1 left, +1 right, 0 never got past).
+var rows = results.Select(r => new
+{
+    Policy = r.Label,
+    Success = $"{r.SuccessRate:P0} ({r.Successes}/{r.EpisodeCount})",
+    Interval95 = r.Interval.ToString(),
+    Collided = r.Collisions is { } c ? $"{(double)c / r.EpisodeCount:P0}" : "-",
+    PassedLeft = r.Episodes.Count(e => e.Info.GetValueOrDefault("side") < 0),
+    PassedRight = r.Episodes.Count(e => e.Info.GetValueOrDefault("side") > 0),
+    NotPast = r.Episodes.Count(e => e.Info.GetValueOrDefault("side") == 0),
+    MeanLength = Math.Round(r.MeanLength),
+}).ToList();
+Print();
+var table = Table(rows, $"obstacle_2d: {data.Episodes.Count} demonstrations, {steps} training steps, {evalEpisodes} held-out seeds");
+Table(timings.Select(t => new { t.Policy, t.TrainS, t.EvalS, t.FinalLoss }), "time");
+var chart = Plot.Bar("comparison.png", "obstacle_2d: success per policy", results.Select(r => r.Label).ToList(), results.Select(r => r.SuccessRate * 100).ToList(), "success %");
+
+File.WriteAllText(Out("results.md"), $"""
+    # obstacle_2d: MLP vs ACT vs Diffusion vs flow matching
+
+    ```
+    {table.TrimEnd()}
+    ```
+
+    Trajectory plots: {string.Join(", ", results.Select(r => Path.Combine("eval", r.Label, "trajectories.png")))}.
+    """);
+Print($"done in {total.Elapsed.TotalSeconds:F0} s; results in {OutDir} (results.md, comparison.png, eval/<policy>/trajectories.png)");
+return 0;

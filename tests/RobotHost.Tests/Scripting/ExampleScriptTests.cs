@@ -1,0 +1,94 @@
+using System.Text.Json;
+using RobotHost.Scripting;
+using RobotHost.Sdk;
+using RobotHost.Tests.Shared;
+
+namespace RobotHost.Tests.Scripting;
+
+/// <summary>The scripts in scripts/ against the real simulator, dataset and policy plugins, with short settings.</summary>
+public sealed class ExampleScriptTests
+{
+    private static string ScriptPath(string name) => Path.Combine(RepoPaths.Root, "scripts", name);
+
+    [Fact]
+    public void Demo_records_trains_evaluates_and_writes_results()
+    {
+        using var host = new ScriptTestHost(withPlugins: true);
+        var output = Path.Combine(host.Home, "demo");
+        var (value, text, _) = host.Run(ScriptPath("demo.csx"), "--quick", "--out", output);
+
+        Assert.Equal(0, value);
+        Assert.Contains("condition", text);
+        Assert.Contains($"Results in {output}", text);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval", "eval.json")));
+        Assert.Equal(2, json.RootElement.GetProperty("episodes").GetArrayLength());
+        Assert.All(json.RootElement.GetProperty("episodes").EnumerateArray(), e => Assert.True(e.GetProperty("seed").GetInt32() >= 100_000));
+        Assert.True(File.Exists(Path.Combine(output, "eval", "success_by_condition.png")));
+        Assert.Single(Directory.GetFiles(Path.Combine(output, "eval", "videos"), "*.mp4"));
+        Assert.True(File.Exists(Path.Combine(output, "training_loss.png")));
+        Assert.Contains("# RobotHost demo results", File.ReadAllText(Path.Combine(output, "results.md")));
+        using var reader = host.Session.Catalog.DatasetFormat("lerobot").Open(Path.Combine(output, "data"));
+        Assert.Equal(3, reader.Episodes.Count);
+    }
+
+    [Fact]
+    public void Multimodal_compares_policies_with_trajectory_plots()
+    {
+        using var host = new ScriptTestHost(withPlugins: true);
+        var output = Path.Combine(host.Home, "mm");
+        var (value, text, _) = host.Run(ScriptPath("multimodal.csx"), "--quick", "--out", output, "--policies", "mlp,flow_matching");
+
+        Assert.Equal(0, value);
+        Assert.Contains("PassedLeft", text);
+        foreach (var policy in new[] { "mlp", "flow_matching" })
+        {
+            Assert.Contains(policy, text);
+            Assert.True(new FileInfo(Path.Combine(output, "eval", policy, "trajectories.png")).Length > 2000, policy);
+        }
+        Assert.True(File.Exists(Path.Combine(output, "comparison.png")));
+    }
+
+    [Theory]
+    [InlineData("so101-record.csx")]
+    [InlineData("so101-train-eval.csx")]
+    public void Real_robot_scripts_compile_and_check_their_arguments(string name)
+    {
+        using var host = new ScriptTestHost(withPlugins: true);
+        var (value, text, script) = host.Run(ScriptPath(name), "--dry-run", "--out", Path.Combine(host.Home, "so101"));
+        Assert.False(script.FromCache);
+        Assert.Contains("dry run", text);
+        Assert.Equal(0, value);
+    }
+
+    [Fact]
+    public void Cancelling_mid_recording_leaves_a_dataset_that_reads_back()
+    {
+        using var host = new ScriptTestHost(withPlugins: true);
+        var root = Path.Combine(host.Home, "cancelled");
+        var path = host.Write("record.csx", $$"""
+            Record(new RecordOptions { EnvironmentKey = "obstacle_2d", Root = @"{{root}}", Episodes = 500, EpisodeTimeS = 10, Realtime = false });
+            Print("not cancelled");
+            """);
+        var scriptHost = new ScriptHost(host.Session);
+        var script = scriptHost.Compile(path);
+        using var cancel = new CancellationTokenSource();
+        var output = new StringWriter();
+        var run = Task.Run(() => scriptHost.RunAsync(script, new ScriptGlobals(host.Session, path, [], cancel.Token, output)));
+
+        // Cancel (as Ctrl+C does) once the first episodes are on disk.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!run.IsCompleted && DateTime.UtcNow < deadline && !Directory.EnumerateFiles(root, "*.parquet", SearchOption.AllDirectories).Any())
+            Thread.Sleep(50);
+        Thread.Sleep(300);
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => run.GetAwaiter().GetResult());
+        Assert.DoesNotContain("not cancelled", output.ToString());
+
+        using var reader = host.Session.Catalog.DatasetFormatFor(root).Open(root);
+        Assert.InRange(reader.Episodes.Count, 1, 499);
+        Assert.Equal(reader.Episodes.Sum(e => (long)e.Length), reader.TotalFrames);
+        var last = reader.GetFrame(reader.TotalFrames - 1, withImages: false);
+        Assert.Equal(reader.Episodes.Count - 1, last.EpisodeIndex);
+        Assert.Equal(2, last.Values[FeatureKeys.State].Length);
+    }
+}
