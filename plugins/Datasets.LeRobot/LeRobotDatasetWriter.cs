@@ -306,6 +306,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         renames.Add((infoTemp, LeRobotLayout.InfoPath));
 
         CommitJournal.Commit(Root, renames);
+        Directory.Delete(Path.GetDirectoryName(infoTemp)!, recursive: true);
 
         _dataCursor = dataCursor with { Exists = true };
         _metaCursor = metaCursor with { Exists = true };

@@ -42,7 +42,7 @@ internal static class SyntheticDataset
                 rgb[p] = (byte)(x * 255 / width);
                 rgb[p + 1] = (byte)(y * 255 / height);
                 rgb[p + 2] = (byte)(camera * 100 + 40);
-                if (random is not null && y >= 16) rgb[p] = (byte)random.Next(256);
+                if (random is not null && y >= 16) { rgb[p] = (byte)random.Next(256); rgb[p + 1] = (byte)random.Next(256); }
             }
         for (var bit = 0; bit < 10; bit++)
         {
