@@ -7,5 +7,6 @@ internal static class Scenarios
     {
         ["startup"] = StartupBenchmark.Run,
         ["so101"] = So101BusBenchmark.Run,
+        ["sim"] = SimBenchmark.Run,
     };
 }

@@ -49,7 +49,7 @@ public sealed class PickPlaceRenderer : IDisposable
     {
         var pose = So101Kinematics.Forward(scene.Joints);
         _camera = View == RigView.Front
-            ? ViewCamera.LookAt(FrontPosition, FrontTarget, 60, Width, Height)
+            ? ViewCamera.LookAt(FrontPosition, FrontTarget, 58, Width, Height)
             // On the gripper's back, 3.5 cm off its axis, looking along it and slightly toward the fingertips.
             : new ViewCamera(pose.Wrist + pose.Forward * 0.015 - pose.Up * 0.035, pose.Forward + pose.Up * 0.3, -1 * pose.Up, 85, Width, Height);
         _gains = ImageNoise.ColorGains(scene.Seed, (int)View, ColorJitter);

@@ -17,7 +17,9 @@ public sealed class ViewCamera
         Forward = forward.Normalized();
         Right = Forward.Cross(upHint).Normalized();
         Down = Forward.Cross(Right);
-        Focal = 0.5 * width / Math.Tan(horizontalFovDeg * Math.PI / 360);
+        // The field of view is that of a 4:3 image; narrower images (e.g. 96×96 for training) crop its sides rather
+        // than shrink the scene, as a centre crop of a real camera's frame would.
+        Focal = 0.5 * Math.Max(width, height * 4.0 / 3.0) / Math.Tan(horizontalFovDeg * Math.PI / 360);
         Cx = width / 2.0;
         Cy = height / 2.0;
     }
