@@ -18,7 +18,6 @@ var steps = Args.Int("steps", quick ? 10 : 2000);
 var evalEpisodes = Args.Int("eval-episodes", quick ? 4 : 100);
 var policies = Args.String("policies", "mlp,act,diffusion,flow_matching").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var envOptions = new Dictionary<string, string>();   // state only: x, y
-if (quick) envOptions["max_steps"] = "40";
 
 var total = Stopwatch.StartNew();
 var dataRoot = Out("data");

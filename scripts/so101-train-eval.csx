@@ -27,31 +27,7 @@ var run = Train(new TrainSettings { Dataset = dataset, Policy = policyKey, Prese
 Plot.Line("training_loss.png", $"{policyKey} training loss", new Dictionary<string, IReadOnlyList<double>> { ["loss"] = run.Losses }, "step", "loss");
 
 // Offline check: replay the held-out episodes' observations through the policy and compare with what the operator did.
-using var reader = Catalog.DatasetFormatFor(dataset).Open(dataset);
-using var policy = Catalog.Policy(policyKey).Load(run.Checkpoint, Host.Context);
-var stateNames = reader.Schema[FeatureKeys.State].Names!;
-var actionNames = reader.Schema[FeatureKeys.Action].Names!;
-var rows = new List<EpisodeCheck>();
-foreach (var episode in reader.Episodes.TakeLast(heldOut))
-{
-    Cancel.ThrowIfCancellationRequested();
-    policy.Reset();
-    var errors = new double[actionNames.Count];
-    for (var i = episode.FromIndex; i < episode.ToIndex; i++)
-    {
-        var frame = reader.GetFrame(i, withImages: true);
-        var state = frame.Values[FeatureKeys.State];
-        var observation = new Observation
-        {
-            Values = stateNames.Select((n, k) => (n, state[k])).ToDictionary(p => p.n, p => p.Item2),
-            Images = frame.Images.ToDictionary(kv => kv.Key[FeatureKeys.ImagePrefix.Length..], kv => kv.Value),
-        };
-        var predicted = policy.SelectAction(observation);
-        var actual = frame.Values[FeatureKeys.Action];
-        for (var k = 0; k < errors.Length; k++) errors[k] += Math.Abs(predicted[k] - actual[k]) / episode.Length;
-    }
-    rows.Add(new EpisodeCheck(episode.EpisodeIndex, episode.Length, Math.Round(errors.Average(), 2), actionNames[Array.IndexOf(errors, errors.Max())]));
-}
+var rows = OfflineCheck(Catalog.DatasetFormatFor(dataset).Open(dataset), Catalog.Policy(policyKey).Load(run.Checkpoint, Host.Context), heldOut, Cancel);
 Table(rows, "offline check on held-out episodes (mean |policy − demonstration| per joint)");
 Print($"checkpoint {run.Checkpoint}");
 Print($"roll it out on the arm (torque off on Ctrl+C / e-stop):");
@@ -59,3 +35,33 @@ Print($"  robothost rollout --checkpoint {run.Checkpoint} --robot so101_follower
 return 0;
 
 record EpisodeCheck(int Episode, int Frames, double MeanAbsErrorDeg, string WorstJoint);
+
+static List<EpisodeCheck> OfflineCheck(IDatasetReader datasetReader, IPolicy trained, int heldOutEpisodes, CancellationToken cancel)
+{
+    using var reader = datasetReader;
+    using var policy = trained;
+    var stateNames = reader.Schema[FeatureKeys.State].Names!;
+    var actionNames = reader.Schema[FeatureKeys.Action].Names!;
+    var rows = new List<EpisodeCheck>();
+    foreach (var episode in reader.Episodes.TakeLast(heldOutEpisodes))
+    {
+        cancel.ThrowIfCancellationRequested();
+        policy.Reset();
+        var errors = new double[actionNames.Count];
+        for (var i = episode.FromIndex; i < episode.ToIndex; i++)
+        {
+            var frame = reader.GetFrame(i, withImages: true);
+            var state = frame.Values[FeatureKeys.State];
+            var observation = new Observation
+            {
+                Values = stateNames.Select((n, k) => (n, state[k])).ToDictionary(p => p.n, p => p.Item2),
+                Images = frame.Images.ToDictionary(kv => kv.Key[FeatureKeys.ImagePrefix.Length..], kv => kv.Value),
+            };
+            var predicted = policy.SelectAction(observation);
+            var actual = frame.Values[FeatureKeys.Action];
+            for (var k = 0; k < errors.Length; k++) errors[k] += Math.Abs(predicted[k] - actual[k]) / episode.Length;
+        }
+        rows.Add(new EpisodeCheck(episode.EpisodeIndex, episode.Length, Math.Round(errors.Average(), 2), actionNames[Array.IndexOf(errors, errors.Max())]));
+    }
+    return rows;
+}

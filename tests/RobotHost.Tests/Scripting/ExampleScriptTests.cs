@@ -34,13 +34,15 @@ public sealed class ExampleScriptTests
     [Fact]
     public void Multimodal_compares_policies_with_trajectory_plots()
     {
+        // One cheap policy keeps this under a minute on 2 cores; the four-policy run is the script's default.
         using var host = new ScriptTestHost(withPlugins: true);
         var output = Path.Combine(host.Home, "mm");
-        var (value, text, _) = host.Run(ScriptPath("multimodal.csx"), "--quick", "--out", output, "--policies", "mlp,flow_matching");
+        var (value, text, _) = host.Run(ScriptPath("multimodal.csx"), "--quick", "--out", output, "--policies", "mlp");
 
         Assert.Equal(0, value);
         Assert.Contains("PassedLeft", text);
-        foreach (var policy in new[] { "mlp", "flow_matching" })
+        Assert.Contains("obstacle_2d: MLP vs ACT", File.ReadAllText(Path.Combine(output, "results.md")));
+        foreach (var policy in new[] { "mlp" })
         {
             Assert.Contains(policy, text);
             Assert.True(new FileInfo(Path.Combine(output, "eval", policy, "trajectories.png")).Length > 2000, policy);
@@ -77,7 +79,7 @@ public sealed class ExampleScriptTests
 
         // Cancel (as Ctrl+C does) once the first episodes are on disk.
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!run.IsCompleted && DateTime.UtcNow < deadline && !Directory.EnumerateFiles(root, "*.parquet", SearchOption.AllDirectories).Any())
+        while (!run.IsCompleted && DateTime.UtcNow < deadline && !(Directory.Exists(root) && Directory.EnumerateFiles(root, "*.parquet", SearchOption.AllDirectories).Any()))
             Thread.Sleep(50);
         Thread.Sleep(300);
         cancel.Cancel();
