@@ -10,6 +10,8 @@ namespace RobotHost.Plugins.Cameras.OpenCv;
 /// background capture behind both the <c>opencv</c> and the <c>video_file</c> cameras.
 /// <list type="bullet">
 /// <item><see cref="ReadLatest"/> is a single volatile read of an immutable frame (no lock, no wait).</item>
+/// <item><see cref="Read"/> returns the next frame in sequence while it is among the last few captured, so a
+/// consumer that keeps up (a recorder) sees no gaps even when the OS holds it back for a few frame periods.</item>
 /// <item>Each frame carries a sequence number (0, 1, 2… over the camera's life, across reconnects) and its capture
 /// time on <see cref="HostClock"/>, so consumers can count dropped and repeated frames.</item>
 /// <item>No frame for <c>stall_timeout_s</c> → <see cref="Health"/> = Stalled and one warning (checked every 100 ms,
@@ -22,6 +24,8 @@ public sealed class ThreadedCamera : ICamera
     private const double MaxBackoffS = 2.0;
     // Consecutive failed reads before a device counts as gone; a USB camera can drop a single frame.
     private const int FailuresBeforeReopen = 3;
+    // Recent frames kept for Read(): a consumer descheduled for up to ~4 frame periods still gets every frame in order.
+    private const int RecentFrames = 4;
 
     private readonly IFrameSource _source;
     private readonly int _rotation;
@@ -35,6 +39,7 @@ public sealed class ThreadedCamera : ICamera
     private CancellationTokenSource? _stop;
     private Timer? _stallCheck;
     private volatile CameraFrame? _latest;
+    private readonly CameraFrame?[] _recent = new CameraFrame?[RecentFrames];
     private int _state = (int)GrabberState.Disconnected;
     private long _nextSequence;
     private long _lastHandedOut = -1;
@@ -173,6 +178,7 @@ public sealed class ThreadedCamera : ICamera
             _stop = null;
             State = GrabberState.Disconnected;
             _latest = null;
+            Array.Clear(_recent);
         }
         lock (_frameSignal) Monitor.PulseAll(_frameSignal);
         _log.LogInformation("camera {Camera} disconnected: {Stats}", Name, Stats);
@@ -193,13 +199,24 @@ public sealed class ThreadedCamera : ICamera
             while (true)
             {
                 var frame = _latest;
-                if (frame is not null && frame.Sequence > after) return frame;
+                if (frame is not null && frame.Sequence > after) return NextAfter(after, frame);
                 if (State is GrabberState.EndOfStream or GrabberState.Disconnected) return null;
                 var remaining = deadline - HostClock.Now;
                 if (remaining <= 0) return null;
                 Monitor.Wait(_frameSignal, TimeSpan.FromSeconds(remaining));
             }
         }
+    }
+
+    /// <summary>The oldest frame still kept that is newer than <paramref name="after"/>, else the newest.</summary>
+    private CameraFrame NextAfter(long after, CameraFrame newest)
+    {
+        for (var sequence = Math.Max(after + 1, newest.Sequence - RecentFrames + 1); sequence < newest.Sequence; sequence++)
+        {
+            var kept = Volatile.Read(ref _recent[sequence % RecentFrames]);
+            if (kept is not null && kept.Sequence == sequence) return kept;
+        }
+        return newest;
     }
 
     private CameraFrame HandOut(CameraFrame frame)
@@ -342,6 +359,7 @@ public sealed class ThreadedCamera : ICamera
         }
         _lastPublishTime = frame.CaptureTime;
         Volatile.Write(ref _lastDeviceFrameTime, frame.CaptureTime);
+        Volatile.Write(ref _recent[frame.Sequence % RecentFrames], frame);
         _latest = frame;
         Interlocked.Increment(ref _framesCaptured);
         if (Interlocked.CompareExchange(ref _state, (int)GrabberState.Streaming, (int)GrabberState.Stalled) == (int)GrabberState.Stalled)
@@ -367,6 +385,7 @@ public sealed class ThreadedCamera : ICamera
     private void ResetCounters()
     {
         _latest = null;
+        Array.Clear(_recent);
         Interlocked.Exchange(ref _lastHandedOut, -1);
         Interlocked.Exchange(ref _framesCaptured, 0);
         Interlocked.Exchange(ref _framesRead, 0);

@@ -7,6 +7,9 @@ internal static class Scenarios
     {
         ["startup"] = StartupBenchmark.Run,
         ["so101"] = So101BusBenchmark.Run,
+        ["scripting"] = ScriptStartupBenchmark.Run,
         ["sim"] = SimBenchmark.Run,
+        ["cameras"] = CamerasBenchmark.Run,
+        ["dataset"] = DatasetBenchmark.Run,
     };
 }

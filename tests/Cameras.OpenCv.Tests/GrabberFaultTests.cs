@@ -25,6 +25,7 @@ public sealed class GrabberFaultTests : IDisposable
         Directory.Move(folder, unplugged); // the "cable" is pulled
         Assert.True(WaitFor(() => camera.Health == CameraHealth.Stalled), "health must become Stalled");
         Assert.Contains(loggers.Warnings, w => w.Contains("wrist") && w.Contains("stalled"));
+        camera.ReadLatest(); // take what was captured before the cable went
         Assert.Throws<TimeoutException>(() => camera.Read(TimeSpan.FromMilliseconds(300)));
 
         Directory.Move(unplugged, folder); // plugged back in
@@ -61,6 +62,8 @@ public sealed class GrabberFaultTests : IDisposable
         camera.Connect();
         camera.Read(TimeSpan.FromSeconds(2));
         source.Hang();
+        Assert.True(source.WaitUntilHanging(TimeSpan.FromSeconds(5)));
+        camera.ReadLatest(); // take the frames captured before the hang
         var error = Assert.Throws<TimeoutException>(() => camera.Read(TimeSpan.FromMilliseconds(200)));
         Assert.Contains("gripper", error.Message);
         source.Resume();

@@ -10,6 +10,7 @@ namespace RobotHost.Plugins.Cameras.OpenCv.Tests.Support;
 internal sealed class ScriptedSource : IFrameSource
 {
     private readonly ManualResetEventSlim _running = new(true);
+    private readonly ManualResetEventSlim _hanging = new(false);
 
     public string Description => "scripted hanging device";
 
@@ -23,12 +24,20 @@ internal sealed class ScriptedSource : IFrameSource
 
     public void Hang() => _running.Reset();
 
-    public void Resume() => _running.Set();
+    /// <summary>Waits until the grabber is stuck inside <see cref="Read"/> (no frame can be on its way any more).</summary>
+    public bool WaitUntilHanging(TimeSpan timeout) => _hanging.Wait(timeout);
+
+    public void Resume()
+    {
+        _hanging.Reset();
+        _running.Set();
+    }
 
     public void Open() { }
 
     public SourceRead Read(Mat bgr)
     {
+        if (!_running.IsSet) _hanging.Set();
         _running.Wait();
         bgr.Create(Height, Width, MatType.CV_8UC3);
         bgr.SetTo(new Scalar(255, 0, 0));

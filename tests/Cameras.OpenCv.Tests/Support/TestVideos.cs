@@ -13,7 +13,7 @@ internal static class TestVideos
     public static string Mp4(string directory, int frames, double fps, int width = 160, int height = 120, string name = "clip.mp4")
     {
         var path = Path.Combine(directory, name);
-        using var writer = new VideoWriter(path, FourCC.MP4V, fps, new Size(width, height));
+        using var writer = new VideoWriter(path, VideoWriter.FourCC('m', 'p', '4', 'v'), fps, new Size(width, height));
         Assert.True(writer.IsOpened(), "OpenCV could not open an mp4v writer");
         using var frame = RedGreen(width, height);
         for (var i = 0; i < frames; i++) writer.Write(frame);
