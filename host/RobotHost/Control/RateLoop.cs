@@ -86,7 +86,7 @@ public sealed class RateLoop
     /// <summary>
     /// Ends the previous tick's body (measuring it), waits until the next deadline (realtime only), and starts a tick.
     /// </summary>
-    /// <returns>The index of the tick that starts now (0 after construction or <see cref="ResetStats"/>).</returns>
+    /// <returns>The index of the tick that starts now, counted since construction or <see cref="ResetStats"/>.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled while waiting.</exception>
     public long WaitForNextTick(CancellationToken cancel = default)
     {
@@ -127,7 +127,7 @@ public sealed class RateLoop
     }
 
     /// <summary>Runs <paramref name="tick"/> at the loop's rate until it returns false or the token is cancelled.</summary>
-    /// <param name="tick">Called with the tick index; returns false to stop.</param>
+    /// <param name="tick">Called with the tick's number within this run (0, 1, …); returns false to stop.</param>
     /// <param name="cancel">Stops the loop between ticks (throws <see cref="OperationCanceledException"/>).</param>
     /// <returns>Ticks run.</returns>
     public long Run(Func<long, bool> tick, CancellationToken cancel = default)
@@ -135,9 +135,8 @@ public sealed class RateLoop
         long ran = 0;
         while (true)
         {
-            var index = WaitForNextTick(cancel);
-            ran++;
-            if (!tick(index)) break;
+            WaitForNextTick(cancel);
+            if (!tick(ran++)) break;
         }
         EndTick();
         return ran;

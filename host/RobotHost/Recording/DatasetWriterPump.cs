@@ -7,9 +7,10 @@ namespace RobotHost.Recording;
 
 /// <summary>
 /// Owns an <see cref="IDatasetWriter"/> on its own thread (DESIGN.md "Recording"): the control loop hands frames to a
-/// bounded queue and never waits on the disk or a video encoder. A full queue drops the frame and counts it — the loop's
-/// timing is worth more than one frame, but the loss is reported, never hidden. Saves and discards travel through the
-/// same queue, so they apply after every frame queued before them.
+/// bounded queue and never waits on the disk or a video encoder. In real time a full queue drops the frame and counts it —
+/// the loop's timing is worth more than one frame, but the loss is reported, never hidden; without real time (a simulator
+/// running flat out) <see cref="AddFrame"/> waits for room instead, so nothing is lost. Saves and discards travel through
+/// the same queue, so they apply after every frame queued before them.
 /// </summary>
 public sealed class DatasetWriterPump : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class DatasetWriterPump : IDisposable
     private readonly ILogger _log;
     private readonly BlockingCollection<Item> _queue;
     private readonly Thread _thread;
-    private int _framesQueued;
+    private readonly SemaphoreSlim _slots;
     private long _dropped;
     private int _maxDepth;
     private volatile Exception? _fault;
@@ -33,6 +34,7 @@ public sealed class DatasetWriterPump : IDisposable
         _writer = writer;
         _log = log;
         Capacity = capacity;
+        _slots = new SemaphoreSlim(capacity, capacity);
         _episodeCount = writer.EpisodeCount;
         _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>());
         _thread = new Thread(Drain) { IsBackground = true, Name = "dataset-writer", Priority = ThreadPriority.BelowNormal };
@@ -43,7 +45,7 @@ public sealed class DatasetWriterPump : IDisposable
     public int Capacity { get; }
 
     /// <summary>Frames waiting now.</summary>
-    public int Depth => Volatile.Read(ref _framesQueued);
+    public int Depth => Capacity - _slots.CurrentCount;
 
     /// <summary>Deepest the queue got.</summary>
     public int MaxDepth => Volatile.Read(ref _maxDepth);
@@ -61,19 +63,30 @@ public sealed class DatasetWriterPump : IDisposable
     public bool TryAddFrame(DatasetFrame frame)
     {
         ThrowIfFaulted();
-        var depth = Interlocked.Increment(ref _framesQueued);
-        if (depth > Capacity)
+        if (!_slots.Wait(0))
         {
-            Interlocked.Decrement(ref _framesQueued);
             var dropped = Interlocked.Increment(ref _dropped);
             // Loud but bounded: the first drop, then every 30th.
             if (dropped == 1 || dropped % 30 == 0)
                 _log.LogWarning("writer queue full ({Capacity} frames): dropped {Dropped} frame(s) so far — the writer cannot keep up", Capacity, dropped);
             return false;
         }
-        InterlockedMax(ref _maxDepth, depth);
-        _queue.Add(new FrameItem(frame));
+        Queue(frame);
         return true;
+    }
+
+    /// <summary>Queues a frame, waiting for room when the queue is full (for loops with no real time to keep).</summary>
+    public void AddFrame(DatasetFrame frame, CancellationToken cancel = default)
+    {
+        ThrowIfFaulted();
+        while (!_slots.Wait(100, cancel)) ThrowIfFaulted();
+        Queue(frame);
+    }
+
+    private void Queue(DatasetFrame frame)
+    {
+        InterlockedMax(ref _maxDepth, Depth);
+        _queue.Add(new FrameItem(frame));
     }
 
     /// <summary>Commits the current episode after the frames queued so far; completes with its index and the writer's save time.</summary>
@@ -108,6 +121,7 @@ public sealed class DatasetWriterPump : IDisposable
         if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
         _thread.Join();
         _queue.Dispose();
+        _slots.Dispose();
     }
 
     private void Enqueue(Item item)
@@ -125,8 +139,15 @@ public sealed class DatasetWriterPump : IDisposable
                 switch (item)
                 {
                     case FrameItem frame:
-                        Interlocked.Decrement(ref _framesQueued);
-                        if (_fault is null) _writer.AddFrame(frame.Frame);
+                        try
+                        {
+                            if (_fault is null) _writer.AddFrame(frame.Frame);
+                        }
+                        finally
+                        {
+                            // Room is made once the writer has the frame, so the queue bound covers frames in flight too.
+                            _slots.Release();
+                        }
                         break;
                     case SaveItem save:
                         if (_fault is not null) { save.Done.TrySetException(_fault); break; }

@@ -33,7 +33,7 @@ public sealed class Recorder
     public static IReadOnlyList<FeatureSpec> TaskFeatures { get; } =
     [
         new(FeatureKeys.Reward, "float32", [1], null),
-        new(FeatureKeys.Success, "float32", [1], null),
+        new(FeatureKeys.Success, "bool", [1], null),
     ];
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed class Recorder
         IProgress<RecordProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(rig);
-        ThrowIfInvalid(options with { RobotKey = options.RobotKey ?? "given", TeleopKey = options.TeleopKey ?? "given", EnvironmentKey = null, CameraKeys = [] });
+        ThrowIfInvalid(options with { RobotKey = options.RobotKey ?? "given", TeleopKey = options.TeleopKey ?? "given", EnvironmentKey = null, CameraKeys = [], CameraOptions = [] });
         var fps = options.Fps ?? 30;
         _log.LogInformation("recording {Episodes} episode(s) of up to {EpisodeTime} s at {Fps} fps from {Robot} + {Teleop} + cameras [{Cameras}] to {Root} (realtime {Realtime})",
             options.Episodes, options.EpisodeTimeS, fps, rig.Robot.RobotType, rig.Teleoperator.GetType().Name, string.Join(", ", rig.Cameras.Select(c => c.Name)), options.Root, options.Realtime);
@@ -104,7 +104,7 @@ public sealed class Recorder
         IProgress<RecordProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        ThrowIfInvalid(options with { EnvironmentKey = options.EnvironmentKey ?? environment.TaskName, RobotKey = null, TeleopKey = null, CameraKeys = [] });
+        ThrowIfInvalid(options with { EnvironmentKey = options.EnvironmentKey ?? environment.TaskName, RobotKey = null, TeleopKey = null, CameraKeys = [], CameraOptions = [] });
         var fps = options.Fps ?? environment.Fps;
         if (fps != environment.Fps)
             _log.LogWarning("recording {Task} at {Fps} fps although the environment steps at {EnvFps} fps: timestamps follow --fps", environment.TaskName, fps, environment.Fps);
@@ -187,6 +187,8 @@ public sealed class Recorder
         private DatasetWriterPump? _pump;
         private RecordPhase _lastPhase = RecordPhase.Starting;
         private double _lastReport;
+        private double _lastStats = double.NegativeInfinity;
+        private LoopStats? _stats;
         private int _rerecorded;
         private long _savedFrames;
         private int _episodeIndex;
@@ -236,7 +238,8 @@ public sealed class Recorder
                         request = control?.Take() ?? RecordRequest.None;
                         if (request != RecordRequest.None) { endedBy = request == RecordRequest.Stop ? "stop" : "operator"; break; }
                         var tick = source.Tick();
-                        pump.TryAddFrame(tick.Frame);
+                        if (_loop.Realtime) pump.TryAddFrame(tick.Frame);
+                        else pump.AddFrame(tick.Frame, cancel); // no real time to protect: wait for the writer, lose nothing
                         _frames++;
                         repeats += tick.CameraRepeats;
                         success = tick.Success ?? success;
@@ -380,11 +383,17 @@ public sealed class Recorder
                 _ => 0,
             };
             var pump = _pump!;
+            // Percentiles sort the loop's recent window: refresh them a few times a second, not on every tick.
+            if (_stats is null || force || now - _lastStats >= 0.25)
+            {
+                _stats = _loop.Stats;
+                _lastStats = now;
+            }
             var pendingIndex = phase == RecordPhase.Reset ? pump.EpisodeCount + 1 : _episodeIndex;
             progress.Report(new RecordProgress(phase, phase == RecordPhase.Reset ? pendingIndex : _episodeIndex,
                 Math.Min(options.Episodes, _episodes.Count + 1 + (phase == RecordPhase.Reset ? 1 : 0)), options.Episodes, timeLeft,
                 phase == RecordPhase.Recording ? _frames : 0, _savedFrames + (phase == RecordPhase.Recording ? _frames : 0), _episodes.Count,
-                _loop.Stats, pump.Dropped, pump.Depth, pump.Capacity));
+                _stats, pump.Dropped, pump.Depth, pump.Capacity));
         }
 
         private void TryQuietly(Action action)

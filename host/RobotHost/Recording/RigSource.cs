@@ -79,14 +79,7 @@ internal sealed class RigSource : IFrameSource
     public SourceTick Tick()
     {
         var observation = _rig.Robot.GetObservation();
-        var goal = _rig.Teleoperator.GetAction();
-        // Record what the robot really sent (after its limits and max-step clamp), as LeRobot does.
-        var sent = _rig.Robot.SendAction(goal);
-        var values = new Dictionary<string, float[]>(4)
-        {
-            [_rig.Robot.StateFeature.Key] = observation.ToVector(_stateNames),
-            [_rig.Robot.ActionFeature.Key] = sent.ToVector(_actionNames),
-        };
+        // Camera frames are taken with the state (LeRobot's get_observation), before the action moves anything.
         var images = new Dictionary<string, CameraFrame>(_imageKeys.Length);
         var repeats = 0;
         for (var i = 0; i < _imageKeys.Length; i++)
@@ -102,6 +95,14 @@ internal sealed class RigSource : IFrameSource
             _lastFrames[i] = frame;
             images[_imageKeys[i]] = frame!;
         }
+        var goal = _rig.Teleoperator.GetAction();
+        // Record what the robot really sent (after its limits and max-step clamp), as LeRobot does.
+        var sent = _rig.Robot.SendAction(goal);
+        var values = new Dictionary<string, float[]>(4)
+        {
+            [_rig.Robot.StateFeature.Key] = observation.ToVector(_stateNames),
+            [_rig.Robot.ActionFeature.Key] = sent.ToVector(_actionNames),
+        };
         bool done = false;
         bool? success = null;
         if (_feedback is not null)

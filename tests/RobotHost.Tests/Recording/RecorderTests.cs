@@ -147,7 +147,7 @@ public sealed class RecorderTests
         {
             if (p is { Phase: RecordPhase.Recording, SavedEpisodes: 2, Frames: > 5 }) cancel.Cancel();
         });
-        var result = new Recorder().Record(rig, format, Options(episodes: 5, episodeTime: 100), progress: progress, cancel: cancel.Token);
+        var result = new Recorder().Record(rig, format, Options(episodes: 5, episodeTime: 5), progress: progress, cancel: cancel.Token);
 
         Assert.Equal(RecordStopReason.Cancelled, result.StopReason);
         var dataset = format["/tmp/rh-fake"];
@@ -197,9 +197,10 @@ public sealed class RecorderTests
             // Free the writer once the loop is done so the session can save.
             if (p.Phase == RecordPhase.Saving) gate.Release(1000);
         });
-        var result = new Recorder().Record(rig, format, Options(episodes: 1, episodeTime: 2) with { QueueCapacity = 4 }, progress: progress);
+        // In real time (100 Hz, 40 ticks) the loop never waits for the writer.
+        var result = new Recorder().Record(rig, format, Options(episodes: 1, episodeTime: 0.4, fps: 100) with { QueueCapacity = 4, Realtime = true }, progress: progress);
 
-        // 40 ticks, the writer blocked on the first frame: at most 1 taken + 4 queued, the rest dropped and counted.
+        // The writer is stuck on the first frame: 4 frames in flight, the rest dropped and counted.
         Assert.Equal(40, robot.Sent.Count);
         Assert.True(result.DroppedFrames >= 35, $"dropped {result.DroppedFrames}");
         Assert.Equal(4, result.MaxQueueDepth);
@@ -208,6 +209,19 @@ public sealed class RecorderTests
         Assert.Equal(40 - result.DroppedFrames, result.Episodes[0].Frames);
         Assert.Contains(reported, p => p.DroppedFrames > 0);
         Assert.Contains("dropped frames", result.Summary());
+    }
+
+    [Fact]
+    public void Without_real_time_a_slow_writer_slows_the_loop_instead_of_losing_frames()
+    {
+        var (robot, _, _, rig) = Rig();
+        var format = new MemoryDatasetFormat { FrameDelay = TimeSpan.FromMilliseconds(1) };
+        var result = new Recorder().Record(rig, format, Options(episodes: 2, episodeTime: 3) with { QueueCapacity = 4 });
+
+        Assert.Equal(0, result.DroppedFrames);
+        Assert.Equal([60, 60], format["/tmp/rh-fake"].Episodes.Select(e => e.Frames.Count));
+        Assert.Equal(robot.Sent, format["/tmp/rh-fake"].Episodes.SelectMany(e => e.Frames).Select(f => f.Values[FeatureKeys.Action]));
+        Assert.True(result.MaxQueueDepth <= 4);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ internal sealed class MemoryDatasetFormat : IDatasetFormat
     /// <summary>Each AddFrame waits on this gate when set (a writer that cannot keep up).</summary>
     public SemaphoreSlim? FrameGate { get; set; }
 
+    /// <summary>Each AddFrame takes this long (a slow encoder).</summary>
+    public TimeSpan FrameDelay { get; set; }
+
     /// <summary>SaveEpisode throws when this returns true for the episode index.</summary>
     public Func<int, bool> FailSave { get; set; } = _ => false;
 
@@ -52,6 +55,7 @@ internal sealed class MemoryDatasetFormat : IDatasetFormat
         public void AddFrame(DatasetFrame frame)
         {
             format.FrameGate?.Wait();
+            if (format.FrameDelay > TimeSpan.Zero) Thread.Sleep(format.FrameDelay);
             foreach (var f in Schema.VectorFeatures)
                 if (!frame.Values.TryGetValue(f.Key, out var v) || v.Length != f.ElementCount) throw new InvalidOperationException($"frame lacks {f.Key}");
             foreach (var f in Schema.VisualFeatures)
