@@ -17,6 +17,7 @@ public static class Cameras
     public static ThreadedCamera VideoFile(VideoFileCameraConfig config, ILoggerFactory? loggers = null)
     {
         ThrowIfInvalid(config, "video_file");
+        OpenCvLogging.Quiet();
         var log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<ThreadedCamera>();
         return new ThreadedCamera(config.Name, VideoFileSources.Create(config), config.Rotation, config.WarmupFrames, config.StallTimeoutS, log);
     }
@@ -24,6 +25,7 @@ public static class Cameras
     internal static ThreadedCamera OpenCv(OpenCvCameraConfig config, ILoggerFactory? loggers, string deviceDirectory)
     {
         ThrowIfInvalid(config, "opencv");
+        OpenCvLogging.Quiet();
         var log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<ThreadedCamera>();
         return new ThreadedCamera(config.Name, new V4l2CameraSource(config, log, deviceDirectory), config.Rotation, config.WarmupFrames, config.StallTimeoutS, log);
     }

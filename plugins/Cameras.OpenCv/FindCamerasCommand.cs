@@ -40,6 +40,7 @@ public static partial class FindCamerasCommand
         }
 
         var log = context.LoggerFactory.CreateLogger("find-cameras");
+        OpenCvLogging.Quiet();
         var devices = VideoDevices.List(deviceDirectory);
         if (devices.Count == 0)
         {

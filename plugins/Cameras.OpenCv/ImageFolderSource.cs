@@ -48,7 +48,9 @@ internal sealed class ImageFolderSource(VideoFileCameraConfig config) : IFrameSo
             if (!config.Loop) return SourceRead.EndOfStream;
             _next = 0;
         }
-        using var image = Cv2.ImRead(_files[_next++], ImreadModes.Color);
+        var file = _files[_next++];
+        if (!File.Exists(file)) return SourceRead.Failed;
+        using var image = Cv2.ImRead(file, ImreadModes.Color);
         if (image.Empty()) return SourceRead.Failed;
         VideoFileSources.FitTo(image, config.Width, config.Height);
         if (image.Width != Width || image.Height != Height) return SourceRead.Failed;

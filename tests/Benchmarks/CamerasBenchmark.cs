@@ -88,11 +88,42 @@ internal static class CamerasBenchmark
             Console.WriteLine();
             Console.WriteLine($"Ticks that started > 5 ms late: {tickLate.Count(t => t > 5)} of {ticks}; dropped frames seen on or right after such a tick: {dropsOnLateTicks} of {dropped.Sum()}. Load average at the end: {LoadAverage()}.");
             Console.WriteLine($"GC during the run (each frame is a new 900 KB array): {gen2} gen2 collections, {pause:F0} ms total pause.");
+            MeasureUnplug(dir);
         }
         finally
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>"Unplug" (move away) an image-folder camera's source and time until Health says Stalled, then until it streams again.</summary>
+    private static void MeasureUnplug(string dir)
+    {
+        var folder = Path.Combine(dir, "frames");
+        Directory.CreateDirectory(folder);
+        using (var image = new Mat(480, 640, MatType.CV_8UC3, new Scalar(0, 0, 255)))
+            for (var i = 0; i < 10; i++) Cv2.ImWrite(Path.Combine(folder, $"frame_{i:D3}.png"), image);
+        using var camera = Cameras.VideoFile(new VideoFileCameraConfig { Name = "unplug", Path = folder });
+        camera.Connect();
+        var detect = new List<double>();
+        var recover = new List<double>();
+        for (var round = 0; round < 5; round++)
+        {
+            Thread.Sleep(300);
+            var pulled = HostClock.Now;
+            Directory.Move(folder, folder + "-away");
+            while (camera.Health != CameraHealth.Stalled) Thread.Sleep(1);
+            detect.Add((HostClock.Now - pulled) * 1000);
+            var plugged = HostClock.Now;
+            Directory.Move(folder + "-away", folder);
+            while (camera.Health != CameraHealth.Streaming) Thread.Sleep(1);
+            recover.Add((HostClock.Now - plugged) * 1000);
+        }
+        Console.WriteLine();
+        Console.WriteLine("| fault (image-folder camera, 5 rounds, stall_timeout_s 0.5) | p50 | max |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| source removed → Health = Stalled | {Machine.Percentile(detect, 50):F0} ms | {detect.Max():F0} ms |");
+        Console.WriteLine($"| source back → Health = Streaming (reopen with backoff) | {Machine.Percentile(recover, 50):F0} ms | {recover.Max():F0} ms |");
     }
 
     private static string LoadAverage()
