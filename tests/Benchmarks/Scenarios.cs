@@ -11,5 +11,6 @@ internal static class Scenarios
         ["sim"] = SimBenchmark.Run,
         ["cameras"] = CamerasBenchmark.Run,
         ["dataset"] = DatasetBenchmark.Run,
+        ["recording"] = RecordingBenchmark.Run,
     };
 }
