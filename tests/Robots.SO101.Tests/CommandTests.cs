@@ -58,7 +58,7 @@ public sealed class CommandTests
         var path = follower.Split(' ')[3];
         Assert.StartsWith("/dev/pts/", path);
         using (var bus = new FeetechBus(RobotHost.Plugins.Robots.SO101.Transport.SerialServoTransport.Open(path)))
-            Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, Wait.Bounded(() => bus.BroadcastPing()));
+            Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, Wait.Bounded(() => bus.BroadcastPing(TimeSpan.FromSeconds(1))));
         cancel.Cancel();
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(10)));
     }

@@ -36,7 +36,7 @@ public sealed class FaultTests
                 follower.SendAction(Nudge(follower, 1));
                 arm.Servos.DropBytes(4, 1);
                 follower.SendAction(Nudge(follower, 1));
-                arm.Servos.DelayReplies(TimeSpan.FromMilliseconds(250), 1);
+                arm.Servos.DelayReplies(TimeSpan.FromMilliseconds(600), 1);
                 follower.GetObservation();
             });
             Assert.True(follower.Bus!.RetriedTransactions >= 3);

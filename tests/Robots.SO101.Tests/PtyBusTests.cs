@@ -14,7 +14,7 @@ public sealed class PtyBusTests
     private static readonly IReadOnlyDictionary<int, string> Names = new Dictionary<int, string> { [1] = "shoulder_pan", [2] = "shoulder_lift", [3] = "elbow_flex", [4] = "wrist_flex", [5] = "wrist_roll", [6] = "gripper" };
 
     private static FeetechBus Open(VirtualServoBus virtualBus, int attempts = 3) =>
-        new(SerialServoTransport.Open(virtualBus.PortPath), new FeetechBusOptions { Attempts = attempts, ReplyTimeout = TimeSpan.FromMilliseconds(100) }, motorNames: Names);
+        new(SerialServoTransport.Open(virtualBus.PortPath), new FeetechBusOptions { Attempts = attempts, ReplyTimeout = TimeSpan.FromMilliseconds(250) }, motorNames: Names);
 
     [Fact]
     public void Ping_read_write_sync_read_sync_write_round_trip_over_a_pty()
@@ -25,7 +25,7 @@ public sealed class PtyBusTests
         {
             foreach (var id in Ids) Assert.True(bus.Ping(id));
             Assert.False(bus.Ping(9, attempts: 1));
-            Assert.Equal(Ids.Select(i => (int)i), bus.BroadcastPing());
+            Assert.Equal(Ids.Select(i => (int)i), bus.BroadcastPing(TimeSpan.FromSeconds(1)));
             Assert.Equal(Sts3215.ModelNumber, bus.Read(3, Sts3215.ModelNumberRegister));
             Assert.Equal(new[] { 1100, 1200, 1300, 1400, 1500, 1600 }, bus.SyncRead(Sts3215.PresentPosition, Ids));
 
@@ -63,7 +63,7 @@ public sealed class PtyBusTests
             Assert.Equal(1003, bus.Read(3, Sts3215.PresentPosition));
             arm.Servos.DropBytes(3, 1);
             Assert.Equal(new[] { 1001, 1002, 1003, 1004, 1005, 1006 }, bus.SyncRead(Sts3215.PresentPosition, Ids));
-            arm.Servos.DelayReplies(TimeSpan.FromMilliseconds(250), 1);
+            arm.Servos.DelayReplies(TimeSpan.FromMilliseconds(600), 1);
             Assert.Equal(1002, bus.Read(2, Sts3215.PresentPosition));
             // a later transaction is not confused by the late reply's leftovers
             Assert.Equal(Sts3215.ModelNumber, bus.Read(2, Sts3215.ModelNumberRegister));

@@ -32,7 +32,7 @@ internal static class SetupMotorsCommand
             throw new RobotHostException($"{Name}: --baud must be one of {string.Join(", ", Sts3215.BaudRateCodes.Keys)}, got {baud}");
         var log = context.LoggerFactory.CreateLogger(Name);
         var op = context.Operator;
-        using var bus = new FeetechBus(SerialServoTransport.Open(port, baud), new FeetechBusOptions { ReplyTimeout = TimeSpan.FromMilliseconds(30) }, log);
+        using var bus = new FeetechBus(SerialServoTransport.Open(port, baud), new FeetechBusOptions { ReplyTimeout = TimeSpan.FromMilliseconds(100) }, log);
         for (var index = So101Joints.Motors.Count - 1; index >= 0; index--)
         {
             cancel.ThrowIfCancellationRequested();
@@ -58,10 +58,11 @@ internal static class SetupMotorsCommand
 
     private static (int Baud, int Id) FindSingleMotor(FeetechBus bus, string motor)
     {
-        foreach (var rate in ScanRates)
+        // Two passes, the second with a longer listening window: a busy host must not make a motor "not found".
+        foreach (var (rate, window) in ScanRates.Select(r => (r, 250)).Concat(ScanRates.Select(r => (r, 1000))))
         {
             bus.Transport.SetBaudRate(rate);
-            var ids = bus.BroadcastPing();
+            var ids = bus.BroadcastPing(TimeSpan.FromMilliseconds(window));
             if (ids.Count == 0) continue;
             if (ids.Count > 1)
                 throw new RobotHostException($"several motors answer at {rate} baud (ids {string.Join(", ", ids)}); connect only the '{motor}' motor to the board");

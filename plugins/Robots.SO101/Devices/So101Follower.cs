@@ -82,6 +82,9 @@ public sealed class So101Follower : IRobot
                 Interlocked.Exchange(ref _lastAction, 0);
                 IsConnected = true;
                 StartWatchdog();
+                // Last line of defence: a crash on any thread or a process exit still turns torque off.
+                AppDomain.CurrentDomain.UnhandledException += OnProcessEnding;
+                AppDomain.CurrentDomain.ProcessExit += OnProcessEnding;
                 _log.LogInformation("{Arm} connected on {Port}", _arm.Label, _config.Port);
             }
             catch
@@ -185,9 +188,17 @@ public sealed class So101Follower : IRobot
         }
     }
 
+    private void OnProcessEnding(object? sender, EventArgs e)
+    {
+        try { Disconnect(); }
+        catch (Exception ex) { _log.LogError(ex, "{Arm}: torque off at process end failed", _arm.Label); }
+    }
+
     /// <inheritdoc />
     public void Disconnect()
     {
+        AppDomain.CurrentDomain.UnhandledException -= OnProcessEnding;
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessEnding;
         _stopWatchdog = true;
         lock (_state)
         {

@@ -68,9 +68,10 @@ public sealed class FeetechBus : IDisposable
     }
 
     /// <summary>
-    /// Pings the broadcast ID: every servo on the bus answers (protocol 0). Returns the IDs that answered.
+    /// Pings the broadcast ID: every servo on the bus answers (protocol 0). Collects answers for the whole
+    /// <paramref name="window"/> (default: the reply timeout), since nobody knows how many servos there are.
     /// </summary>
-    public IReadOnlyList<int> BroadcastPing()
+    public IReadOnlyList<int> BroadcastPing(TimeSpan? window = null)
     {
         lock (_gate)
         {
@@ -78,7 +79,7 @@ public sealed class FeetechBus : IDisposable
             var n = FeetechPacket.WriteInstruction(_tx, Sts3215.BroadcastId, FeetechInstruction.Ping, []);
             _transport.Write(_tx.AsSpan(0, n));
             var found = new SortedSet<int>();
-            var deadline = DateTime.UtcNow + Options.ReplyTimeout;
+            var deadline = DateTime.UtcNow + (window ?? Options.ReplyTimeout);
             while (DateTime.UtcNow < deadline)
             {
                 if (TryTakePacket(out var id, out _, out var parameters) && parameters.Length == 0) { found.Add(id); continue; }
@@ -217,6 +218,7 @@ public sealed class FeetechBus : IDisposable
         Action<int, ReadOnlySpan<byte>>? onData, bool ignoreFaults = false)
     {
         var failedAt = -1;
+        var timedOut = false;
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
             ResetInput();
@@ -237,13 +239,30 @@ public sealed class FeetechBus : IDisposable
                 {
                     RetriedTransactions++;
                     _log.LogDebug("{What} succeeded on attempt {Attempt}", what, attempt);
+                    if (timedOut) DrainLateReplies();
                 }
                 return;
             }
+            timedOut |= _attemptCorrupt == 0;
             _log.LogDebug("{What}: attempt {Attempt}/{Attempts} failed waiting for {Motor} ({Bytes} bytes, {Corrupt} corrupt packets)",
                 what, attempt, attempts, MotorLabel(expectedIds[failedAt]), _attemptBytes, _attemptCorrupt);
         }
-        throw Failure(expectedIds[failedAt], what, attempts);
+        var failure = Failure(expectedIds[failedAt], what, attempts);
+        if (timedOut) DrainLateReplies();
+        throw failure;
+    }
+
+    /// <summary>
+    /// After a timed-out attempt its reply may still arrive, and the protocol has no sequence numbers: a late
+    /// Present_Position reply looks exactly like the reply to the next 2-byte read of that servo. So wait until the
+    /// line has been quiet for one reply timeout (bounded), and drop what came.
+    /// </summary>
+    private void DrainLateReplies()
+    {
+        var until = DateTime.UtcNow + Options.ReplyTimeout * (Options.Attempts + 2);
+        var scratch = _rx.AsSpan();
+        while (DateTime.UtcNow < until && _transport.Read(scratch, Options.ReplyTimeout) > 0) { }
+        _rxStart = _rxEnd = 0;
     }
 
     private ServoBusException Failure(int id, string what, int attempts)

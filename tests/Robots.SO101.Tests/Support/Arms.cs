@@ -9,10 +9,10 @@ namespace Robots.SO101.Tests.Support;
 internal static class Arms
 {
     public static So101Follower Follower(VirtualServoBus bus, string dir, string id, IOperatorConsole? op = null, float? maxRelativeTarget = 20f, int watchdogMs = 0) =>
-        new(new So101FollowerConfig { Port = bus.PortPath, Id = id, CalibrationDir = dir, MaxRelativeTarget = maxRelativeTarget, WatchdogMs = watchdogMs, ReplyTimeoutMs = 100 }, new TestContext(op));
+        new(new So101FollowerConfig { Port = bus.PortPath, Id = id, CalibrationDir = dir, MaxRelativeTarget = maxRelativeTarget, WatchdogMs = watchdogMs, ReplyTimeoutMs = 250 }, new TestContext(op));
 
     public static So101Leader Leader(VirtualServoBus bus, string dir, string id, IOperatorConsole? op = null) =>
-        new(new So101LeaderConfig { Port = bus.PortPath, Id = id, CalibrationDir = dir, ReplyTimeoutMs = 100 }, new TestContext(op));
+        new(new So101LeaderConfig { Port = bus.PortPath, Id = id, CalibrationDir = dir, ReplyTimeoutMs = 250 }, new TestContext(op));
 
     public static string TempDir() => RepoPaths.NewTempDirectory("so101");
 
