@@ -81,9 +81,9 @@ public sealed class PickPlaceExpert(ExpertOptions options)
             preGrasp = new TaskPose(cubePan - U(16, 24), cubeReach + U(-0.01, 0.01), cube.Z + U(0.02, 0.03), pitch, roll + 90, open);
             grasp = new TaskPose(cubePan, cubeReach, graspZ, pitch, roll + 90, open);
         }
-        var via = TaskPose.Lerp(start, preGrasp, U(0.4, 0.6)) is var mid
-            ? mid with { Pan = mid.Pan + U(-10, 10), Height = mid.Height + U(0.01, 0.06), Reach = mid.Reach + U(-0.02, 0.02) }
-            : default;
+        // A bent path: the control point sits off the straight line by a seeded amount, sideways and up.
+        var mid = TaskPose.Lerp(start, preGrasp, U(0.4, 0.6));
+        var via = mid with { Pan = mid.Pan + U(-10, 10), Height = mid.Height + U(0.01, 0.06), Reach = mid.Reach + U(-0.02, 0.02) };
         var reachDuration = (0.75 + 1.2 * Math.Abs(start.Pan - preGrasp.Pan) / 100 + U(0, 0.3)) * pace;
         segments.Add(new TaskSegment("reach", reachDuration, start, via, preGrasp));
         segments.Add(TaskSegment.Straight("descend", U(0.45, 0.65) * pace, preGrasp, grasp));
@@ -100,7 +100,8 @@ public sealed class PickPlaceExpert(ExpertOptions options)
             var binPan = Math.Atan2(bin.Y, bin.X) * 180 / Math.PI + U(-5, 5);
             var binReach = Math.Sqrt(bin.X * bin.X + bin.Y * bin.Y) + U(-0.015, 0.015);
             var overBin = new TaskPose(binPan, binReach, U(0.12, 0.15), U(168, 180), U(-30, 30), lifted.Gripper);
-            var carryControl = TaskPose.Lerp(lifted, overBin, 0.5) is var c ? c with { Height = c.Height + U(0.0, 0.04), Reach = c.Reach + U(-0.02, 0.03) } : default;
+            var carryMid = TaskPose.Lerp(lifted, overBin, 0.5);
+            var carryControl = carryMid with { Height = carryMid.Height + U(0.0, 0.04), Reach = carryMid.Reach + U(-0.02, 0.03) };
             var carryDuration = (0.6 + 1.0 * Math.Abs(overBin.Pan - lifted.Pan) / 100 + U(0, 0.25)) * pace;
             segments.Add(new TaskSegment("carry", carryDuration, lifted, carryControl, overBin));
             var released = overBin with { Gripper = neverCloses ? open : U(60, 90) };

@@ -37,7 +37,15 @@ public sealed class PickPlaceRenderer : IDisposable
         Noise = noise;
         ColorJitter = colorJitter;
         _canvas = new Mat(height, width, MatType.CV_8UC3);
+        // Anti-aliasing matters at training sizes (edges a few pixels wide carry the information) and costs most on
+        // large images, where aliased edges are barely visible: large images fill polygons without it.
+        var large = width * height > 160_000;
+        _fillType = large ? LineTypes.Link8 : LineTypes.AntiAlias;
+        _lineType = large ? LineTypes.Link8 : LineTypes.AntiAlias;
     }
+
+    private readonly LineTypes _fillType;
+    private readonly LineTypes _lineType;
 
     public RigView View { get; }
     public int Width { get; }
@@ -76,14 +84,14 @@ public sealed class PickPlaceRenderer : IDisposable
     private void Fill(ReadOnlySpan<Vec3> polygon, Scalar color)
     {
         var points = _camera.ProjectPolygon(polygon);
-        if (points.Length >= 3) Cv2.FillConvexPoly(_canvas, points, color, LineTypes.AntiAlias, ViewCamera.Shift);
+        if (points.Length >= 3) Cv2.FillConvexPoly(_canvas, points, color, _fillType, ViewCamera.Shift);
     }
 
     private void Segment(Vec3 a, Vec3 b, double radius, Scalar color)
     {
         if (!_camera.ProjectSegment(a, b, out var pa, out var pb, out var depth)) return;
         var thickness = Math.Clamp((int)Math.Round(2 * radius * _camera.Focal / Math.Max(depth, 0.02)), 1, 4 * Math.Max(Width, Height));
-        Cv2.Line(_canvas, pa, pb, color, thickness, LineTypes.AntiAlias, ViewCamera.Shift);
+        Cv2.Line(_canvas, pa, pb, color, thickness, _lineType, ViewCamera.Shift);
     }
 
     private void DrawTable()
