@@ -42,6 +42,25 @@ public sealed class JointLimitTests
     }
 
     [Fact]
+    public void Random_actions_through_the_environment_keep_every_joint_within_limits()
+    {
+        using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" });
+        var rng = new Random(99);
+        for (var episode = 0; episode < 5; episode++)
+        {
+            env.Reset(episode);
+            var action = new float[So101Joints.Count];
+            for (var tick = 0; tick < 300; tick++)
+            {
+                if (tick % 7 == 0)
+                    for (var j = 0; j < action.Length; j++) action[j] = (float)(rng.NextDouble() * 600 - 300);
+                var state = env.Step(action).Observation.ToVector(So101Joints.Names);
+                for (var j = 0; j < So101Joints.Count; j++) Assert.InRange(state[j], So101Joints.Lower[j], So101Joints.Upper[j]);
+            }
+        }
+    }
+
+    [Fact]
     public void Max_relative_target_limits_how_far_a_goal_is_from_the_present_position()
     {
         var registry = new TestRegistry();
