@@ -1,13 +1,39 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace RobotHost.Learning;
 
-/// <summary>One place that initialises libtorch for the process: device choice and CPU thread settings.</summary>
+/// <summary>One place that initialises libtorch for the process: safe CPU kernels, device choice and CPU thread settings.</summary>
 public static class TorchRuntime
 {
+    private static int _initialized;
+
+    /// <summary>
+    /// Call before the first tensor operation (the trainer, <see cref="Policies.PolicyRuntime"/> and ResNet18 do).
+    /// libtorch 2.10's oneDNN AVX-512 convolution backward returns wrong input gradients, often NaN, on this kind of
+    /// AVX-512 VM (measured: conv2d 8→8 channels, 8×8, batch 16 — max error 3.2 or NaN vs float64, on the first call
+    /// and then intermittently). Capping oneDNN at AVX2 (<c>ONEDNN_MAX_CPU_ISA</c>, read once when oneDNN first
+    /// dispatches) gives correct gradients. A value the user set wins.
+    /// </summary>
+    public static void Initialize()
+    {
+        if (Interlocked.Exchange(ref _initialized, 1) == 1) return;
+        if (OperatingSystem.IsWindows()) return;
+        const string Isa = "ONEDNN_MAX_CPU_ISA";
+        // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
+        if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, "AVX2", 0);
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr GetEnv(string name);
+
     /// <summary>Resolves a device name ("cpu", "cuda", "cuda:0") with a clear error when CUDA is not available.</summary>
     public static torch.Device Device(string name)
     {
+        Initialize();
         if (name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
             throw new Sdk.RobotHostException(
                 $"device '{name}' was requested but no CUDA runtime is available in this process; set device to 'cpu', " +
@@ -18,6 +44,7 @@ public static class TorchRuntime
     /// <summary>Sets the number of CPU threads libtorch uses for intra-op parallelism.</summary>
     public static void SetThreads(int threads)
     {
+        Initialize();
         if (threads > 0) torch.set_num_threads(threads);
     }
 }

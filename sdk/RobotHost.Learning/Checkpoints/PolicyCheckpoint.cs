@@ -89,7 +89,8 @@ public static class PolicyCheckpoint
         if (File.Exists(Path.Combine(full, ConfigFile))) return full;
         foreach (var candidate in new[] { Path.Combine(full, CheckpointsDirectory, LastName), Path.Combine(full, LastName) })
         {
-            if (Directory.Exists(candidate) && File.Exists(Path.Combine(candidate, ConfigFile))) return candidate;
+            if (Directory.Exists(candidate) && File.Exists(Path.Combine(candidate, ConfigFile)))
+                return new DirectoryInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
             if (File.Exists(candidate))
             {
                 var target = Path.Combine(Path.GetDirectoryName(candidate)!, File.ReadAllText(candidate).Trim());
@@ -107,7 +108,7 @@ public static class PolicyCheckpoint
         var last = Path.Combine(checkpointsDirectory, LastName);
         var name = Path.GetFileName(stepDirectory);
         var tmp = last + ".tmp";
-        if (File.Exists(tmp) || Directory.Exists(tmp)) File.Delete(tmp);
+        File.Delete(tmp); // a leftover link from an interrupted save (no error when absent)
         try
         {
             File.CreateSymbolicLink(tmp, name);
@@ -120,9 +121,14 @@ public static class PolicyCheckpoint
         {
             File.WriteAllText(tmp, name);
         }
-        // rename(2) replaces the old link atomically, so a reader never sees no 'last'.
-        File.Move(tmp, last, overwrite: true);
+        // rename(2) replaces the old link atomically, so a reader never sees no 'last'. (File.Move refuses a link to a folder.)
+        if (!OperatingSystem.IsWindows() && Rename(tmp, last) == 0) return;
+        if (Directory.Exists(last) || File.Exists(last)) File.Delete(last);
+        File.Move(tmp, last);
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int Rename(string oldPath, string newPath);
 
     private static JsonObject ReadConfigJson(string directory)
     {

@@ -36,9 +36,10 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
     /// <param name="baseWidth">Channels of the first stage (64 in the paper); stages double it.</param>
     public ResNet18(int numClasses = 1000, ResNetNorm norm = ResNetNorm.BatchNorm, int baseWidth = 64) : base(nameof(ResNet18))
     {
+        TorchRuntime.Initialize();
         Func<long, nn.Module<Tensor, Tensor>> makeNorm = norm == ResNetNorm.BatchNorm
             ? c => nn.BatchNorm2d(c)
-            : c => nn.GroupNorm(Math.Max(1, c / 16), c);
+            : c => Norms.GroupNorm(Math.Max(1, c / 16), c);
         var w = (long)baseWidth;
         conv1 = nn.Conv2d(3, w, 7, stride: 2, padding: 3, bias: false);
         bn1 = makeNorm(w);
@@ -50,11 +51,12 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         if (numClasses > 0) fc = nn.Linear(8 * w, numClasses);
         FeatureChannels = 8 * baseWidth;
         RegisterComponents();
-        foreach (var (name, p) in named_parameters())
+        foreach (var (_, p) in named_parameters())
         {
-            // torchvision's initialisation: Kaiming-normal (fan_out) convolutions, unit norm weights, zero norm biases.
-            if (name.EndsWith("weight", StringComparison.Ordinal) && p.dim() == 4) nn.init.kaiming_normal_(p, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+            // torchvision's initialisation: Kaiming-normal (fan_out) convolutions.
+            if (p.dim() == 4) nn.init.kaiming_normal_(p, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
         }
+        Norms.ResetAffine(this);
     }
 
     /// <summary>Channels of the last feature map (512 for the standard width).</summary>

@@ -36,6 +36,7 @@ public sealed class PolicyTrainer : IDisposable
         Options = options;
         Normalizer = normalizer;
         Step = startStep;
+        TorchRuntime.Initialize();
         TorchRuntime.SetThreads(config.CpuThreads);
         _device = TorchRuntime.Device(config.Device);
         torch.manual_seed(options.Seed);

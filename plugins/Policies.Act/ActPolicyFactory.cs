@@ -1,0 +1,54 @@
+using RobotHost.Learning.Policies;
+
+namespace RobotHost.Plugins.Policies.Act;
+
+/// <summary>The <c>act</c> policy family: presets <c>paper</c> (default) and <c>small</c> (trains on a 2-core CPU in minutes).</summary>
+public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>
+{
+    /// <summary>Registered key.</summary>
+    public const string Key = "act";
+
+    /// <inheritdoc />
+    public override string PolicyType => Key;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Presets { get; } = ["paper", "small"];
+
+    /// <inheritdoc />
+    public override ActConfig CreateConfig(string? preset) => preset switch
+    {
+        null or "paper" => new ActConfig(),
+        // d_model 128, 2 encoder / 1 decoder / 2 VAE layers, chunk 20 (≈0.7 s at 30 fps), ResNet18 at half width,
+        // lr 1e-4 with a short warm-up: minutes of CPU instead of the paper's GPU-hours at lr 1e-5.
+        "small" => new ActConfig
+        {
+            ChunkSize = 20,
+            NActionSteps = 10,
+            DModel = 128,
+            NHeads = 4,
+            DimFeedforward = 512,
+            NEncoderLayers = 2,
+            NDecoderLayers = 1,
+            NVaeEncoderLayers = 2,
+            LatentDim = 16,
+            VisionBackboneWidth = 32,
+            Lr = 1e-4,
+            LrBackbone = 1e-4,
+            WarmupSteps = 50,
+            BatchSize = 16,
+            CropPadding = 4,
+        },
+        _ => throw new Sdk.RobotHostException($"policy 'act' has no preset '{preset}'; presets: {string.Join(", ", Presets)}"),
+    };
+
+    /// <inheritdoc />
+    protected override PolicyModel CreateModel(ActConfig config, PolicyFeatures features) => new ActModel(config, features);
+
+    /// <inheritdoc />
+    protected override PolicyRuntimeOptions RuntimeOptions(ActConfig config) => new()
+    {
+        Device = config.Device,
+        ActionSteps = config.NActionSteps,
+        TemporalEnsembleCoefficient = config.TemporalEnsembleCoeff,
+    };
+}
