@@ -91,6 +91,8 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         if (schema.VisualFeatures.Any()) _ = video.Ffmpeg; // fail before the first episode, not after it
         Directory.CreateDirectory(root);
         var writerLock = WriterLock.Acquire(root);
+        // A recording killed before its first save leaves only .partial/ behind.
+        CommitJournal.Recover(Path.GetFullPath(root), loggerFactory.CreateLogger<LeRobotDatasetWriter>());
         var info = DatasetInfo.Create(schema, options);
         var writer = new LeRobotDatasetWriter(Path.GetFullPath(root), schema, info, [], [], video, loggerFactory, writerLock, options.VideoCodec);
         var temp = writer.TempPath("info.json");
