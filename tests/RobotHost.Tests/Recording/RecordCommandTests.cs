@@ -40,7 +40,7 @@ public sealed class RecordCommandTests
         };
         process.BeginErrorReadLine();
         process.StandardOutput.ReadToEndAsync();
-        var reached = twoSaved.Wait(TimeSpan.FromSeconds(90));
+        var reached = twoSaved.Wait(TimeSpan.FromMinutes(4)); // generous: start-up and the first ffmpeg are slow on a loaded 2-core machine
         if (reached) Thread.Sleep(400); // well inside the next episode: its video segments and rows are half written
         process.Kill(); // SIGKILL: no handler runs
         process.WaitForExit();
