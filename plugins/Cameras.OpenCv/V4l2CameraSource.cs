@@ -71,22 +71,14 @@ internal sealed class V4l2CameraSource : IFrameSource
             }
             var fourcc = FourccText(capture.Get(VideoCaptureProperties.FourCC));
             var fps = capture.Get(VideoCaptureProperties.Fps);
-            var problems = new List<string>();
-            if (frame.Width != _config.Width || frame.Height != _config.Height)
-                problems.Add($"size {frame.Width}x{frame.Height} instead of {_config.Width}x{_config.Height}");
-            if (Math.Abs(fps - _config.Fps) > 0.5)
-                problems.Add($"{fps:0.##} fps instead of {_config.Fps:0.##}");
-            if (_config.Fourcc.Length == 4 && !string.Equals(fourcc, _config.Fourcc, StringComparison.OrdinalIgnoreCase))
-                problems.Add($"pixel format '{fourcc}' instead of '{_config.Fourcc}'");
-            if (problems.Count > 0)
+            try
             {
-                var message = $"camera '{name}' ({DevicePath}) delivers {string.Join(", ", problems)}";
-                if (_config.Strict)
-                {
-                    frame.Dispose();
-                    throw new RobotHostException($"{message}. Pick a mode it supports (see `robothost find-cameras`), or set strict=false to use what it delivers.");
-                }
-                _log.LogWarning("{Message}; using it because strict=false", message);
+                CheckDeliveredMode(_config, DevicePath, frame.Width, frame.Height, fps, fourcc, _log);
+            }
+            catch (RobotHostException)
+            {
+                frame.Dispose();
+                throw;
             }
             Width = frame.Width;
             Height = frame.Height;
@@ -126,6 +118,27 @@ internal sealed class V4l2CameraSource : IFrameSource
     }
 
     public void Dispose() => Close();
+
+    /// <summary>
+    /// Compares what the device delivers with what was requested: strict → <see cref="RobotHostException"/> naming each
+    /// difference; otherwise one warning and the delivered mode is used. Size is checked on a real frame, not the property.
+    /// </summary>
+    internal static void CheckDeliveredMode(OpenCvCameraConfig config, string device, int width, int height, double fps, string fourcc, ILogger log)
+    {
+        var problems = new List<string>();
+        if (width != config.Width || height != config.Height)
+            problems.Add($"size {width}x{height} instead of {config.Width}x{config.Height}");
+        // Drivers report 30 for 30000/1001 and the like; half a frame per second apart is another mode.
+        if (Math.Abs(fps - config.Fps) > 0.5)
+            problems.Add($"{fps:0.##} fps instead of {config.Fps:0.##}");
+        if (config.Fourcc.Length == 4 && !string.Equals(fourcc, config.Fourcc, StringComparison.OrdinalIgnoreCase))
+            problems.Add($"pixel format '{fourcc}' instead of '{config.Fourcc}'");
+        if (problems.Count == 0) return;
+        var message = $"camera '{config.Name}' ({device}) delivers {string.Join(", ", problems)}";
+        if (config.Strict)
+            throw new RobotHostException($"{message}. Pick a mode it supports (see `robothost find-cameras`), or set strict=false to use what it delivers.");
+        log.LogWarning("{Message}; using it because strict=false", message);
+    }
 
     /// <summary>The four characters of a FOURCC code as OpenCV reports it (a double holding a little-endian int).</summary>
     public static string FourccText(double code)

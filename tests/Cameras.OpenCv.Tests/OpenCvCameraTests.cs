@@ -76,6 +76,35 @@ public sealed class OpenCvCameraTests : IDisposable
     }
 
     [Fact]
+    public void DeliveredModeOtherThanRequested_IsAnError_WhenStrict()
+    {
+        var config = new OpenCvCameraConfig { Name = "wrist" };
+        var error = Assert.Throws<RobotHostException>(() =>
+            V4l2CameraSource.CheckDeliveredMode(config, "/dev/video2", 1280, 720, 5, "YUYV", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.Contains("wrist", error.Message);
+        Assert.Contains("size 1280x720 instead of 640x480", error.Message);
+        Assert.Contains("5 fps instead of 30", error.Message);
+        Assert.Contains("pixel format 'YUYV' instead of 'MJPG'", error.Message);
+        Assert.Contains("strict=false", error.Message);
+    }
+
+    [Fact]
+    public void DeliveredModeOtherThanRequested_IsAWarning_WhenNotStrict()
+    {
+        var log = new Support.RecordingLoggerFactory();
+        V4l2CameraSource.CheckDeliveredMode(new OpenCvCameraConfig { Strict = false }, "/dev/video0", 640, 480, 15, "MJPG", log.CreateLogger("camera"));
+        Assert.Contains(log.Warnings, w => w.Contains("15 fps instead of 30") && w.Contains("strict=false"));
+    }
+
+    [Fact]
+    public void DeliveredModeAsRequested_PassesQuietly()
+    {
+        var log = new Support.RecordingLoggerFactory();
+        V4l2CameraSource.CheckDeliveredMode(new OpenCvCameraConfig(), "/dev/video0", 640, 480, 30, "MJPG", log.CreateLogger("camera"));
+        Assert.Empty(log.Lines);
+    }
+
+    [Fact]
     public void FourccText_DecodesOpenCvsNumber()
     {
         Assert.Equal("MJPG", V4l2CameraSource.FourccText(OpenCvSharp.VideoWriter.FourCC('M', 'J', 'P', 'G')));
