@@ -1,3 +1,4 @@
+using RobotHost.Learning.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ public sealed class Conv1dBlock : nn.Module<Tensor, Tensor>
     public Conv1dBlock(int inChannels, int outChannels, int kernelSize, int groups) : base(nameof(Conv1dBlock))
     {
         conv = nn.Conv1d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
-        norm = nn.GroupNorm(groups, outChannels);
+        norm = Norms.GroupNorm(groups, outChannels);
         activation = nn.Mish();
         RegisterComponents();
     }

@@ -49,7 +49,7 @@ public sealed class DdimSampler : IActionSampler
             var next = Math.Sqrt(alphaBarPrev) * predictedClean
                      + Math.Sqrt(Math.Max(1 - alphaBarPrev - sigma * sigma, 0)) * epsilon;
             if (sigma > 0)
-                next += sigma * randn(sample.shape, dtype: sample.dtype, device: sample.device, generator: generator);
+                next += sigma * randn(sample.shape, dtype: sample.dtype, generator: generator).to(sample.device);
             sample.Dispose();
             sample = next.MoveToOuterDisposeScope();
         }

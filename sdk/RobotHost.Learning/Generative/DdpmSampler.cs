@@ -46,7 +46,7 @@ public sealed class DdpmSampler : IActionSampler
             if (t > 0)
             {
                 var variance = Math.Max((1 - alphaBarPrev) / (1 - alphaBar) * beta, 1e-20);
-                next += Math.Sqrt(variance) * randn(sample.shape, dtype: sample.dtype, device: sample.device, generator: generator);
+                next += Math.Sqrt(variance) * randn(sample.shape, dtype: sample.dtype, generator: generator).to(sample.device);
             }
             sample.Dispose();
             sample = next.MoveToOuterDisposeScope();

@@ -1,0 +1,136 @@
+using RobotHost.Learning.Modules;
+using RobotHost.Learning.Policies;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RobotHost.Learning.Generative;
+
+/// <summary>
+/// The shared body of Diffusion Policy and flow matching: observation window → global condition (state history and,
+/// per camera, ResNet18-GroupNorm spatial-softmax features of each frame, flattened as LeRobot's
+/// <c>_prepare_global_conditioning</c>), a <see cref="ConditionalUnet1d"/> over the action sequence, and a seeded
+/// <see cref="Generator"/> for the sampling noise. Derived classes give the training loss and the sampler.
+/// Action targets are frames [1 − n_obs … horizon − n_obs] around the current frame; the executed chunk starts at
+/// the current frame.
+/// </summary>
+public abstract class GenerativePolicyModel : PolicyModel
+{
+    private readonly ModuleList<VisionEncoder> image_encoders;
+    private readonly ConditionalUnet1d unet;
+    private readonly GenerativePolicyConfig _config;
+    private readonly (int Height, int Width)[] _cropSizes;
+    private Generator _sampling;
+
+    /// <summary>Builds encoders and U-Net for <paramref name="features"/>.</summary>
+    protected GenerativePolicyModel(string name, GenerativePolicyConfig config, PolicyFeatures features) : base(name, features)
+    {
+        _config = config;
+        image_encoders = new ModuleList<VisionEncoder>();
+        _cropSizes = new (int, int)[features.Images.Count];
+        for (var i = 0; i < features.Images.Count; i++)
+        {
+            var (h, w) = features.ImageSize(i);
+            _cropSizes[i] = (Math.Max(1, (int)Math.Round(h * config.CropRatio)), Math.Max(1, (int)Math.Round(w * config.CropRatio)));
+            image_encoders.Add(new VisionEncoder(_cropSizes[i].Height, _cropSizes[i].Width, 2 * config.SpatialKeypoints,
+                config.SpatialKeypoints, ResNetNorm.GroupNorm, config.VisionBackboneWidth));
+        }
+        var perFrame = features.StateDim + features.Images.Count * 2 * config.SpatialKeypoints;
+        unet = new ConditionalUnet1d(config.UnetConfig(features.ActionDim, perFrame * config.NObsSteps));
+        _sampling = new Generator((ulong)config.SamplingSeed);
+        // Registered by name here: RegisterComponents() in a derived class does not see a base class's private fields.
+        register_module(nameof(image_encoders), image_encoders);
+        register_module(nameof(unet), unet);
+
+    }
+
+    /// <inheritdoc />
+    public override int ObservationSteps => _config.NObsSteps;
+
+    /// <inheritdoc />
+    public override int ActionHorizon => _config.Horizon;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<int> ActionOffsets => Enumerable.Range(1 - _config.NObsSteps, _config.Horizon).ToList();
+
+    /// <summary>The denoising / velocity network.</summary>
+    public ConditionalUnet1d Unet => unet;
+
+    /// <summary>Restarts the sampling noise from <see cref="GenerativePolicyConfig.SamplingSeed"/> (or <paramref name="seed"/>).</summary>
+    public void ReseedSampling(long? seed = null)
+    {
+        _sampling.Dispose();
+        _sampling = new Generator((ulong)(seed ?? _config.SamplingSeed));
+    }
+
+    /// <summary>Flattened observation features [B, n_obs · per-frame width] for FiLM.</summary>
+    protected Tensor GlobalCondition(PolicyBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        if (Features.State is not null)
+            parts.Add(batch.State ?? throw new InvalidOperationException("batch has no observation.state but the policy reads it"));
+        for (var i = 0; i < Features.Images.Count; i++)
+        {
+            var images = batch.Images[Features.Images[i].Key]; // [B, n_obs, 3, H, W]
+            var frames = images.flatten(0, 1);
+            var encoded = image_encoders[i].call(Crop(frames, _cropSizes[i]));
+            parts.Add(encoded.view(batch.Size, images.shape[1], -1));
+        }
+        var perFrame = parts.Count == 1 ? parts[0] : cat(parts, dim: -1);
+        return perFrame.flatten(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Random crop while training (one offset per batch, as torchvision's RandomCrop on a batch), centre crop otherwise.</summary>
+    private Tensor Crop(Tensor frames, (int Height, int Width) size)
+    {
+        var (h, w) = ((int)frames.shape[2], (int)frames.shape[3]);
+        if (size.Height == h && size.Width == w) return frames;
+        int top, left;
+        if (training)
+        {
+            top = (int)randint(0, h - size.Height + 1, [1]).item<long>();
+            left = (int)randint(0, w - size.Width + 1, [1]).item<long>();
+        }
+        else
+        {
+            top = (h - size.Height) / 2;
+            left = (w - size.Width) / 2;
+        }
+        return frames.narrow(2, top, size.Height).narrow(3, left, size.Width);
+    }
+
+    /// <summary>Gaussian noise [B, horizon, action_dim] from the policy's seeded generator (drawn on the CPU, then moved).</summary>
+    protected Tensor InitialNoise(long batch, Device device) =>
+        randn([batch, _config.Horizon, Features.ActionDim], generator: _sampling).to(device);
+
+    /// <summary>The policy's generator, for samplers that add noise along the way.</summary>
+    protected Generator SamplingGenerator => _sampling;
+
+    /// <summary>The mean of an element-wise loss [B, T, A], optionally without padded actions.</summary>
+    protected Tensor ReduceLoss(Tensor elementwise, PolicyBatch batch)
+    {
+        if (!_config.MaskPaddedActions) return elementwise.mean();
+        var valid = batch.RequireActionIsPad().logical_not().unsqueeze(-1).to(elementwise.dtype);
+        return (elementwise * valid).sum() / (valid.sum() * elementwise.shape[2]).clamp_min(1);
+    }
+
+    /// <summary>Runs <paramref name="sampler"/> from fresh seeded noise and returns the chunk from the current frame on.</summary>
+    protected Tensor SampleChunk(PolicyBatch observation, IActionSampler sampler, Func<Tensor, Tensor> networkTime, double? clip)
+    {
+        using var scope = NewDisposeScope();
+        var condition = GlobalCondition(observation);
+        var noise = InitialNoise(observation.Size, condition.device);
+        var sample = sampler.Sample((x, t) => unet.call(x, networkTime(t), condition), noise, _sampling);
+        if (clip is { } c) sample = sample.clamp(-c, c);
+        // Frame n_obs − 1 of the sequence is the current one (LeRobot's generate_actions).
+        return sample.narrow(1, _config.NObsSteps - 1, _config.Horizon - _config.NObsSteps + 1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _sampling.Dispose();
+        base.Dispose(disposing);
+    }
+}
