@@ -13,6 +13,25 @@ internal sealed class FrameCache(long budgetBytes)
 
     private sealed record Entry((string Key, int Episode, int Block) Id, Lazy<IReadOnlyList<byte[]>> Frames, long Bytes);
 
+    /// <summary>Adds frames decoded along with another block (neighbouring episodes of the same file), unless present.</summary>
+    public void Put((string Key, int Episode, int Block) id, IReadOnlyList<byte[]> frames, long bytes)
+    {
+        lock (_gate)
+        {
+            if (_entries.ContainsKey(id) || bytes > budgetBytes / 2) return;
+            var entry = new Entry(id, new Lazy<IReadOnlyList<byte[]>>(frames), bytes);
+            // Least recent: a neighbour decoded in passing must not push out blocks someone asked for.
+            _entries[id] = _recent.AddLast(entry);
+            _bytes += bytes;
+            while (_bytes > budgetBytes && _recent.Last is { } last)
+            {
+                _recent.RemoveLast();
+                _entries.Remove(last.Value.Id);
+                _bytes -= last.Value.Bytes;
+            }
+        }
+    }
+
     public IReadOnlyList<byte[]> Get((string Key, int Episode, int Block) id, long bytes, Func<IReadOnlyList<byte[]>> decode)
     {
         Entry entry;

@@ -219,9 +219,43 @@ public sealed class LeRobotDatasetReader : IDatasetReader
         var first = block * blockSize;
         var count = Math.Min(blockSize, episode.Length - first);
         var frames = _cache.Get((feature.Key, episodePosition, block), count * frameBytes,
-            () => DecodeBlock(feature, episode, first, count, width, height));
+            () => episode.Length <= blockSize
+                ? DecodeEpisodes(feature, episodePosition, blockSize, frameBytes, width, height)
+                : DecodeBlock(feature, episode, first, count, width, height));
         var index = episode.FromIndex + frameInEpisode;
         return new CameraFrame(width, height, frames[frameInEpisode - first], _frameIndex[index], _timestamp[index]);
+    }
+
+    /// <summary>
+    /// Decodes an episode together with the episodes that follow it in the same mp4 (up to one block of frames) in
+    /// one ffmpeg run, caching the neighbours too: at training sizes a process start costs more than the decode.
+    /// </summary>
+    private IReadOnlyList<byte[]> DecodeEpisodes(FeatureSpec feature, int episodePosition, int blockSize, long frameBytes, int width, int height)
+    {
+        var group = new List<int> { episodePosition };
+        var frames = _episodes[episodePosition].Length;
+        while (episodePosition + group.Count < _episodes.Count)
+        {
+            var previous = _episodes[group[^1]];
+            var next = _episodes[episodePosition + group.Count];
+            if (!previous.Videos.TryGetValue(feature.Key, out var a) || !next.Videos.TryGetValue(feature.Key, out var b)) break;
+            if (a.Path != b.Path || Math.Abs(b.FromTimestamp - a.ToTimestamp) > ToleranceSeconds || frames + next.Length > blockSize) break;
+            group.Add(episodePosition + group.Count);
+            frames += next.Length;
+        }
+        if (group.Count == 1) return DecodeBlock(feature, _episodes[episodePosition], 0, _episodes[episodePosition].Length, width, height);
+        var firstEpisode = _episodes[episodePosition];
+        var span = firstEpisode.Videos[feature.Key];
+        var decoded = _video.Decode(span.Path, Math.Max(0, span.FromTimestamp + _timestamp[firstEpisode.FromIndex] - 0.5 / Schema.Fps), frames + 2, width, height);
+        IReadOnlyList<byte[]>? result = null;
+        foreach (var position in group)
+        {
+            var episode = _episodes[position];
+            var episodeFrames = Match(feature, episode, 0, episode.Length, decoded);
+            if (position == episodePosition) result = episodeFrames;
+            else _cache.Put((feature.Key, position, 0), episodeFrames, episode.Length * frameBytes);
+        }
+        return result!;
     }
 
     private IReadOnlyList<byte[]> DecodeBlock(FeatureSpec feature, EpisodeRecord episode, int first, int count, int width, int height)
@@ -233,6 +267,13 @@ public sealed class LeRobotDatasetReader : IDatasetReader
         var halfFrame = 0.5 / Schema.Fps;
         var firstTime = span.FromTimestamp + _timestamp[episode.FromIndex + first];
         var decoded = _video.Decode(span.Path, Math.Max(0, firstTime - halfFrame), count + 2, width, height);
+        return Match(feature, episode, first, count, decoded);
+    }
+
+    /// <summary>Picks, for each wanted frame, the decoded frame within 1e-4 s of from_timestamp + timestamp.</summary>
+    private byte[][] Match(FeatureSpec feature, EpisodeRecord episode, int first, int count, IReadOnlyList<(double Time, byte[] Rgb)> decoded)
+    {
+        var span = episode.Videos[feature.Key];
         var result = new byte[count][];
         var cursor = 0;
         for (var i = 0; i < count; i++)
