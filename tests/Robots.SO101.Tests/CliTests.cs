@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
+using RobotHost.Plugins.Robots.SO101.Calibration;
 using RobotHost.Plugins.Robots.SO101.Virtual;
 using RobotHost.Tests.Shared;
 using Robots.SO101.Tests.Support;
@@ -59,6 +61,64 @@ public sealed class CliTests
             Assert.Contains("teleoperation:", output);
             Assert.Contains("period p50", output);
             Arms.AssertGoalsWithinLimits(follower);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Calibrate_prompts_at_the_terminal_and_saves_lerobot_calibration()
+    {
+        var host = Path.Combine(RepoPaths.HostBinDirectory, "robothost.dll");
+        if (!File.Exists(host)) return; // host not built in this checkout: covered by CalibrationTests in-process
+        var dir = Arms.TempDir();
+        int[] middle = [2100, 1900, 2047, 3000, 1000, 2500];
+        using var arm = VirtualServoBus.So101(id => middle[id - 1]);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            ArgumentList = { host, "calibrate", "--teleop", "so101_leader", "--teleop-option", $"port={arm.PortPath}", "--teleop-option", "id=cli_cal", "--set", $"calibration_dir={dir}" },
+        };
+        start.Environment["ROBOTHOST_HOME"] = Path.Combine(dir, "home");
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var pump = Task.Run(async () =>
+        {
+            var buffer = new char[256];
+            int n;
+            while ((n = await process.StandardOutput.ReadAsync(buffer)) > 0) lock (output) output.Append(buffer, 0, n);
+        });
+        var stderr = process.StandardError.ReadToEndAsync();
+        string Text() { lock (output) return output.ToString(); }
+        try
+        {
+            Assert.True(Wait.Until(() => Text().Contains("middle of its range", StringComparison.Ordinal) || process.HasExited, 90), "no middle-pose prompt");
+            if (process.HasExited) Assert.Fail("calibrate exited early: " + Text() + await stderr);
+            await process.StandardInput.WriteLineAsync();
+            await process.StandardInput.FlushAsync();
+            Assert.True(Wait.Until(() => Text().Contains("Press ENTER to stop recording", StringComparison.Ordinal), 30), Text());
+            int[] mins = [800, 900, 850, 870, 2047, 2030], maxes = [3300, 3200, 3100, 3150, 2047, 3470];
+            foreach (var pose in new[] { mins, maxes })
+            {
+                var reads = arm.Servos[1].PresentPositionReads;
+                for (var i = 0; i < 6; i++) if (i != 4) arm.Servos[i + 1].MoveByHand(pose[i]);
+                Assert.True(Wait.Until(() => arm.Servos[1].PresentPositionReads >= reads + 2, 30), "positions not sampled");
+            }
+            await process.StandardInput.WriteLineAsync();
+            await process.StandardInput.FlushAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "calibrate did not finish");
+            await pump;
+            Assert.True(process.ExitCode == 0, Text() + await stderr);
+            Assert.Contains("so101_leader calibrated", Text());
+            var saved = CalibrationFile.Load(Path.Combine(dir, "cli_cal.json"));
+            Assert.Equal(new MotorCalibration(1, 0, 53, 800, 3300), saved["shoulder_pan"]);
+            Assert.Equal(new MotorCalibration(5, 0, -1047, 0, 4095), saved["wrist_roll"]);
+            Assert.Equal(new MotorCalibration(6, 0, 453, 2030, 3470), saved["gripper"]);
+            Assert.True(Arms.AllTorqueOff(arm));
         }
         finally
         {
