@@ -63,6 +63,21 @@ public sealed class ExampleScriptTests
     }
 
     [Fact]
+    public void Real_robot_session_runs_end_to_end_on_the_simulated_rig()
+    {
+        using var host = new ScriptTestHost(withPlugins: true);
+        var output = Path.Combine(host.Home, "so101");
+        var record = host.Run(ScriptPath("so101-record.csx"), "--sim", "--episodes", "2", "--episode-time", "1", "--reset-time", "0", "--out", output);
+        Assert.Equal(0, record.Value);
+        var dataset = Path.Combine(output, "data");
+        var (value, text, _) = host.Run(ScriptPath("so101-train-eval.csx"), "--dataset", dataset, "--policy", "mlp", "--steps", "3", "--held-out", "1", "--out", output);
+        Assert.Equal(0, value);
+        Assert.Contains("MeanAbsErrorDeg", text);
+        Assert.Contains("robothost rollout --checkpoint", text);
+        Assert.True(File.Exists(Path.Combine(output, "training_loss.png")));
+    }
+
+    [Fact]
     public void Cancelling_mid_recording_leaves_a_dataset_that_reads_back()
     {
         using var host = new ScriptTestHost(withPlugins: true);
