@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using RobotHost.Plugins;
+using RobotHost.Training;
+
+namespace RobotHost.Cli;
+
+/// <summary>
+/// <c>robothost train --dataset DIR --policy KEY [--preset small] --steps N --out DIR [--resume] [--batch-size B]
+/// [--device cpu|cuda] [--seed S] [--save-every N] [--set name=value…]</c>: trains a policy with a progress line on stderr
+/// (step, loss, it/s, ETA); Ctrl+C saves a partial checkpoint.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset folder (LeRobot v3.0)", Required = true };
+        var policy = new Option<string>("--policy", "-p") { Description = "Policy key: mlp, act, diffusion, flow_matching", Required = true };
+        var preset = new Option<string?>("--preset") { Description = "Config preset: paper (default) or small (CPU minutes)" };
+        var steps = new Option<long>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 1000 };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder (checkpoints/, train_log.jsonl, loss_curve.png)", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from checkpoints/last" };
+        var batch = new Option<int?>("--batch-size", "-b") { Description = "Batch size (overrides the preset)" };
+        var device = new Option<string?>("--device") { Description = "cpu or cuda (overrides the config)" };
+        var seed = new Option<long>("--seed") { Description = "Seed of initialisation and data order", DefaultValueFactory = _ => 1000 };
+        var saveEvery = new Option<long>("--save-every") { Description = "Save a checkpoint every N steps (0: at the end only)", DefaultValueFactory = _ => 0 };
+        var logEvery = new Option<long>("--log-every") { Description = "Log every N steps", DefaultValueFactory = _ => 10 };
+        var set = new Option<string[]>("--set") { Description = "Config override name=value (repeatable), e.g. --set lr=3e-4 --set chunk_size=30", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("train", "Train a policy on a dataset: checkpoints, a JSONL log and a loss-curve PNG in the output folder")
+        {
+            dataset, policy, preset, steps, output, resume, batch, device, seed, saveEvery, logEvery, set,
+        };
+        command.SetAction(parse =>
+        {
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return CliApp.Run(parse, session =>
+                {
+                    var options = new TrainOptions
+                    {
+                        DatasetRoot = parse.GetValue(dataset)!,
+                        PolicyKey = parse.GetValue(policy)!,
+                        Preset = parse.GetValue(preset),
+                        Steps = parse.GetValue(steps),
+                        OutputDir = parse.GetValue(output)!,
+                        Resume = parse.GetValue(resume),
+                        BatchSize = parse.GetValue(batch),
+                        Device = parse.GetValue(device),
+                        Seed = parse.GetValue(seed),
+                        SaveEvery = parse.GetValue(saveEvery),
+                        LogEvery = parse.GetValue(logEvery),
+                        ConfigOverrides = ConfigBinder.ParseOptions(parse.GetValue(set)),
+                    };
+                    var printer = new TrainProgressPrinter(Console.Error, !Console.IsErrorRedirected);
+                    TrainResult result;
+                    try { result = TrainingRunner.Train(session, options, printer, cancel.Token); }
+                    finally { printer.Finish(); }
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{(result.Cancelled ? "cancelled" : "done")}: {result.Steps} steps, loss {result.FirstLoss:G4} → {result.FinalLoss:G4}, {result.Seconds:F0} s, data wait {result.DataWaitFraction:P1}"));
+                    Console.WriteLine(result.LastCheckpoint);
+                    return result.Cancelled ? CliApp.Cancelled : 0;
+                });
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>One progress line on stderr: rewritten in place on a terminal, a line every few seconds otherwise.</summary>
+    private sealed class TrainProgressPrinter(TextWriter output, bool interactive) : IProgress<TrainProgress>
+    {
+        private DateTime _last = DateTime.MinValue;
+        private bool _printed;
+
+        public void Report(TrainProgress value)
+        {
+            var now = DateTime.UtcNow;
+            var done = value.Step == value.TotalSteps;
+            if (!done && now - _last < TimeSpan.FromSeconds(interactive ? 0.25 : 5)) return;
+            _last = now;
+            var width = value.TotalSteps.ToString(CultureInfo.InvariantCulture).Length;
+            var eta = value.Eta.TotalHours >= 1 ? value.Eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : value.Eta.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+            var bar = new string('#', (int)(20 * value.Step / Math.Max(1, value.TotalSteps))).PadRight(20, '.');
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"[{bar}] step {value.Step.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{value.TotalSteps}  loss {value.SmoothedLoss,9:G4}  {value.StepsPerSecond,6:F2} it/s  ETA {eta}  data wait {value.DataWaitFraction,5:P0}");
+            if (interactive) output.Write("\r" + line);
+            else output.WriteLine(line);
+            _printed = true;
+        }
+
+        public void Finish()
+        {
+            if (interactive && _printed) output.WriteLine();
+        }
+    }
+}
