@@ -41,6 +41,7 @@ public static class CliApp
         PluginsCommand.Create(),
         RunCommand.Create(),
         EvalCommand.Create(),
+        TrainCommand.Create(),
         RecordCommand.Create(),
         DatasetCommand.Create(),
         CalibrateCommand.Create(),
