@@ -118,8 +118,9 @@ public sealed class ThreadedCamera : ICamera
             _grabber.Start();
             _stallCheck = new Timer(_ => CheckStall(), null, StallCheckPeriod, StallCheckPeriod);
         }
-        // Warm-up frames at the device rate, plus slack for a busy machine.
-        var firstFrameTimeout = TimeSpan.FromSeconds(3 + _warmupFrames / Math.Max(1, Fps));
+        // Warm-up frames at the device rate, plus generous slack: on a loaded machine starting a decoder process or the
+        // thread itself can take seconds, and a slow first frame is not worth failing a session for.
+        var firstFrameTimeout = TimeSpan.FromSeconds(10 + _warmupFrames / Math.Max(1, Fps));
         var first = WaitForFrame(-1, firstFrameTimeout);
         if (first is null)
         {
