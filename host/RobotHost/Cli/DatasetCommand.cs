@@ -24,7 +24,7 @@ public static class DatasetCommand
         command.Add(Plot());
         command.Add(Convert());
         command.Add(Replay());
-        // Quality checks (their own issue): add `command.Add(DatasetCheckCommand.Create());` here as the `check` sub-command.
+        command.Add(DatasetCheckCommand.Create());
         return command;
     }
 
