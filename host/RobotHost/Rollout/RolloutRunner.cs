@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RobotHost.Control;
+using RobotHost.Evaluation;
+using RobotHost.Sdk;
+
+namespace RobotHost.Rollout;
+
+/// <summary>
+/// Drives a real <see cref="IRobot"/> with a policy: observe → predict → act at a fixed rate (<see cref="RateLoop"/>), safely.
+/// <list type="bullet">
+/// <item>Garbage actions (NaN, wrong size, beyond bounds; <see cref="ActionGuard"/>) are never sent: the robot holds (its present position is sent).</item>
+/// <item>Each goal moves at most <see cref="RolloutOptions.MaxStep"/> from the present position per tick; the robot's own calibrated limits clamp after that.</item>
+/// <item>Watchdog: policy inference runs on a worker and gets <see cref="RolloutOptions.WatchdogMs"/>; bus I/O is timed too. A miss holds;
+/// <see cref="RolloutOptions.MaxConsecutiveMisses"/> in a row, or one miss of <see cref="RolloutOptions.HardMissPeriods"/> periods, turns torque
+/// off and fails with a <see cref="RobotHostException"/>. A monitor thread turns torque off if one bus call hangs that long.</item>
+/// <item>Torque off (<see cref="IRobot.Disconnect"/>) on every exit path: end, cancellation, exception.</item>
+/// </list>
+/// The runner disconnects the robot it is given; cameras and the policy stay the caller's.
+/// </summary>
+public sealed class RolloutRunner
+{
+    private const int LoggedGarbage = 5;
+
+    private readonly IRobot _robot;
+    private readonly IReadOnlyList<ICamera> _cameras;
+    private readonly IPolicy _policy;
+    private readonly RolloutOptions _options;
+    private readonly ILogger _log;
+    private readonly IReadOnlyList<string> _actionNames;
+    private readonly IReadOnlyList<string> _neededCameras;
+    private readonly ActionGuard _guard;
+    private readonly double _hz;
+    private long _busCallStart; // Stopwatch ticks of the bus call in progress, 0 when none (read by the monitor thread)
+    private volatile string? _monitorTrip;
+    private long _inferenceStart; // Stopwatch ticks when the policy call in flight started
+
+    /// <summary>A runner for one robot, its cameras and a loaded policy.</summary>
+    /// <exception cref="RobotHostException">The policy's features do not match the robot's or the cameras'.</exception>
+    public RolloutRunner(IRobot robot, IReadOnlyList<ICamera> cameras, IPolicy policy, RolloutOptions options, ILogger log)
+    {
+        options.Validate();
+        _robot = robot;
+        _cameras = cameras;
+        _policy = policy;
+        _options = options;
+        _log = log;
+        _hz = options.Fps ?? (policy.Info.Fps > 0 ? policy.Info.Fps : 30);
+        _actionNames = policy.Info.ActionFeature.Names ?? throw new RobotHostException($"policy '{policy.Info.PolicyType}' has an action feature without names; it cannot drive a robot");
+        var stateNames = robot.StateFeature.Names ?? [];
+        var robotActions = robot.ActionFeature.Names ?? [];
+        var missing = _actionNames.Where(n => !robotActions.Contains(n) || !stateNames.Contains(n)).ToList();
+        if (missing.Count > 0)
+            throw new RobotHostException($"policy '{policy.Info.PolicyType}' acts on {string.Join(", ", missing)}, which robot '{robot.RobotType}' does not have (its joints: {string.Join(", ", robotActions)}); use a checkpoint trained on this robot");
+        foreach (var input in policy.Info.InputFeatures.Where(f => !f.IsVisual && f.Names is not null))
+        {
+            var absent = input.Names!.Where(n => !stateNames.Contains(n)).ToList();
+            if (absent.Count > 0)
+                throw new RobotHostException($"policy '{policy.Info.PolicyType}' reads {string.Join(", ", absent)}, which robot '{robot.RobotType}' does not observe; use a checkpoint trained on this robot");
+        }
+        _neededCameras = policy.Info.InputFeatures.Where(f => f.IsVisual).Select(f => CameraName(f.Key)).ToList();
+        var absentCameras = _neededCameras.Where(n => cameras.All(c => c.Name != n)).ToList();
+        if (absentCameras.Count > 0)
+            throw new RobotHostException($"policy '{policy.Info.PolicyType}' needs camera(s) {string.Join(", ", absentCameras)}; add them with --cameras (have: {(cameras.Count == 0 ? "none" : string.Join(", ", cameras.Select(c => c.Name)))})");
+        _guard = new ActionGuard(_actionNames, options.ActionLow, options.ActionHigh, options.MagnitudeLimit);
+    }
+
+    /// <summary>Control rate in use, Hz.</summary>
+    public double Hz => _hz;
+
+    /// <summary>
+    /// Runs the rollout; connects the robot if needed and always disconnects it (torque off) before returning or throwing.
+    /// </summary>
+    /// <returns>Counts and loop timing; <see cref="RolloutStop.Cancelled"/> when <paramref name="cancel"/> fired.</returns>
+    /// <exception cref="RobotHostException">The watchdog stopped the rollout (torque is off), or the robot failed.</exception>
+    public RolloutResult Run(IProgress<RolloutProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var loop = new RateLoop(_hz);
+        var counts = new Counts();
+        var episodes = 0;
+        var stop = RolloutStop.Completed;
+        Task<float[]>? inference = null;
+        using var monitorStop = new CancellationTokenSource();
+        Thread? monitor = null;
+        try
+        {
+            if (!_robot.IsConnected) _robot.Connect();
+            monitor = StartMonitor(loop, monitorStop.Token);
+            _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms",
+                _policy.Info.PolicyType, _robot.RobotType, _hz, _options.Episodes, _options.DurationSeconds is { } d ? $"{d} s" : "until stopped", _options.MaxStep, _options.WatchdogMs);
+            for (var episode = 0; episode < _options.Episodes; episode++)
+            {
+                if (episode > 0 && _options.ResetSeconds > 0) HoldFor(loop, _options.ResetSeconds, cancel);
+                episodes++;
+                _policy.Reset();
+                loop.Restart();
+                var start = Stopwatch.GetTimestamp();
+                var lastReport = start;
+                long tick = 0;
+                IReadOnlyDictionary<string, float> sent = new Dictionary<string, float>();
+                while (_options.DurationSeconds is not { } duration || Stopwatch.GetElapsedTime(start).TotalSeconds < duration)
+                {
+                    loop.WaitForNextTick(cancel);
+                    sent = Tick(loop, counts, ref inference, cancel);
+                    tick++;
+                    if (progress is not null && Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 0.5)
+                    {
+                        lastReport = Stopwatch.GetTimestamp();
+                        progress.Report(new RolloutProgress(episode, tick, Stopwatch.GetElapsedTime(start).TotalSeconds, counts.Holds, loop.Stats, sent));
+                    }
+                }
+                loop.EndTick();
+                _log.LogInformation("rollout episode {Episode}: {Ticks} ticks, loop {Stats}", episode, tick, loop.Stats);
+                progress?.Report(new RolloutProgress(episode, tick, Stopwatch.GetElapsedTime(start).TotalSeconds, counts.Holds, loop.Stats, sent));
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            stop = RolloutStop.Cancelled;
+        }
+        finally
+        {
+            monitorStop.Cancel();
+            // Torque off first: nothing below may delay it.
+            _robot.Disconnect();
+            monitor?.Join(TimeSpan.FromSeconds(1));
+            // A policy still computing must not run on after its caller disposes it.
+            try
+            {
+                if (inference is not null && !inference.Wait(TimeSpan.FromSeconds(5)))
+                    _log.LogWarning("policy inference still running 5 s after the rollout stopped");
+            }
+            catch (AggregateException e)
+            {
+                _log.LogWarning(e.InnerException, "policy inference failed after the rollout stopped");
+            }
+        }
+        loop.EndTick();
+        var result = new RolloutResult(stop, episodes, counts.Ticks, counts.PolicyActions, counts.Holds, counts.Garbage, counts.Misses, counts.StepLimited, loop.Stats);
+        _log.LogInformation("rollout end ({Stop}), torque off: {Ticks} ticks, {Holds} holds, {Garbage} garbage, {Misses} missed deadlines, loop {Stats}",
+            stop, result.Ticks, result.Holds, result.GarbageActions, result.DeadlineMisses, result.Loop);
+        return result;
+    }
+
+    private IReadOnlyDictionary<string, float> Tick(RateLoop loop, Counts counts, ref Task<float[]>? inference, CancellationToken cancel)
+    {
+        counts.Ticks++;
+        var periodMs = 1000.0 / _hz;
+        var hardMs = _options.HardMissPeriods * periodMs;
+        var busWatch = Stopwatch.StartNew();
+        var observation = Bus(_robot.GetObservation);
+        var busMs = busWatch.Elapsed.TotalMilliseconds;
+        var present = new float[_actionNames.Count];
+        for (var i = 0; i < present.Length; i++)
+            present[i] = observation.Values.TryGetValue(_actionNames[i], out var v) ? v : float.NaN;
+
+        string? hold = null;
+        var missed = false;
+        float[]? action = null;
+        var images = new Dictionary<string, CameraFrame>();
+        foreach (var camera in _cameras)
+            if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
+        var noFrame = _neededCameras.FirstOrDefault(n => !images.ContainsKey(n));
+
+        if (inference is { IsCompleted: false })
+        {
+            // The policy is still busy with an earlier tick's observation: a second call may not overlap it.
+            missed = true;
+            hold = "policy inference still running from an earlier tick";
+        }
+        else if (noFrame is not null)
+        {
+            hold = $"no frame yet from camera '{noFrame}'";
+        }
+        else
+        {
+            if (inference is { IsFaulted: true }) inference.GetAwaiter().GetResult(); // a crashed policy ends the rollout (torque off in finally)
+            var input = new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp };
+            _inferenceStart = Stopwatch.GetTimestamp();
+            inference = Task.Run(() => _policy.SelectAction(input), CancellationToken.None);
+            if (inference.Wait(_options.WatchdogMs, cancel))
+            {
+                action = inference.GetAwaiter().GetResult();
+                inference = null;
+            }
+            else
+            {
+                missed = true;
+                hold = $"policy inference took longer than {_options.WatchdogMs} ms";
+            }
+        }
+
+        if (action is not null && _guard.Check(action) is { } garbage)
+        {
+            counts.Garbage++;
+            hold = $"garbage action: {garbage}";
+            if (counts.Garbage <= LoggedGarbage || counts.Garbage % 100 == 0)
+                _log.LogWarning("rollout tick {Tick}: {Reason}; holding position (garbage action #{Count})", counts.Ticks, garbage, counts.Garbage);
+            action = null;
+        }
+
+        float[] goal;
+        if (action is null)
+        {
+            counts.Holds++;
+            goal = present;
+            if (missed) _log.LogWarning("rollout tick {Tick}: {Reason}; holding position", counts.Ticks, hold);
+        }
+        else
+        {
+            goal = (float[])action.Clone();
+            if (StepLimiter.Limit(goal, present, _options.MaxStep)) counts.StepLimited++;
+            counts.PolicyActions++;
+        }
+        var names = _actionNames;
+        if (goal.Any(float.IsNaN))
+        {
+            var keep = Enumerable.Range(0, goal.Length).Where(i => !float.IsNaN(goal[i])).ToList();
+            names = keep.Select(i => _actionNames[i]).ToList();
+            goal = keep.Select(i => goal[i]).ToArray();
+        }
+        busWatch.Restart();
+        var sent = Bus(() => _robot.SendAction(new RobotAction(Enumerable.Range(0, names.Count).ToDictionary(i => names[i], i => goal[i]))));
+        busMs += busWatch.Elapsed.TotalMilliseconds;
+
+        if (busMs > _options.WatchdogMs)
+        {
+            missed = true;
+            _log.LogWarning("rollout tick {Tick}: bus I/O took {Ms:F0} ms (deadline {Deadline} ms)", counts.Ticks, busMs, _options.WatchdogMs);
+            if (busMs > hardMs) Trip($"bus I/O took {busMs:F0} ms in one tick, more than {_options.HardMissPeriods}× the {periodMs:F1} ms period");
+        }
+        if (missed)
+        {
+            counts.Misses++;
+            counts.ConsecutiveMisses++;
+            if (inference is { IsCompleted: false } && Stopwatch.GetElapsedTime(_inferenceStart).TotalMilliseconds is var lateMs && lateMs > hardMs)
+                Trip($"policy inference has run {lateMs:F0} ms, more than {_options.HardMissPeriods}× the {periodMs:F1} ms period");
+            if (counts.ConsecutiveMisses >= _options.MaxConsecutiveMisses)
+                Trip($"{counts.ConsecutiveMisses} consecutive ticks missed the {_options.WatchdogMs} ms deadline ({hold ?? "bus I/O too slow"})");
+        }
+        else
+        {
+            counts.ConsecutiveMisses = 0;
+        }
+        return sent.Values;
+    }
+
+    private void HoldFor(RateLoop loop, double seconds, CancellationToken cancel)
+    {
+        // Keep sending the present position: robots with their own watchdog turn torque off when no goal arrives.
+        loop.Restart();
+        var start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
+        {
+            loop.WaitForNextTick(cancel);
+            var observation = Bus(_robot.GetObservation);
+            var present = _actionNames.Where(observation.Values.ContainsKey).ToDictionary(n => n, n => observation.Values[n]);
+            Bus(() => _robot.SendAction(new RobotAction(present)));
+        }
+        loop.EndTick();
+    }
+
+    private T Bus<T>(Func<T> call)
+    {
+        if (_monitorTrip is { } reason) throw new RobotHostException($"rollout stopped by the watchdog: {reason}; torque is off");
+        Interlocked.Exchange(ref _busCallStart, Stopwatch.GetTimestamp());
+        try
+        {
+            return call();
+        }
+        catch (Exception) when (_monitorTrip is { } hung)
+        {
+            throw new RobotHostException($"rollout stopped by the watchdog: {hung}; torque is off");
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busCallStart, 0);
+        }
+    }
+
+    private Thread StartMonitor(RateLoop loop, CancellationToken stop)
+    {
+        var hardMs = Math.Max(_options.HardMissPeriods * 1000.0 / _hz, _options.WatchdogMs);
+        var thread = new Thread(() =>
+        {
+            while (!stop.WaitHandle.WaitOne(10))
+            {
+                var since = Interlocked.Read(ref _busCallStart);
+                if (since == 0) continue;
+                var ms = Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+                if (ms <= hardMs) continue;
+                _monitorTrip = $"a bus call has hung for {ms:F0} ms";
+                _log.LogError("rollout: {Reason}; turning torque off", _monitorTrip);
+                _robot.Disconnect(); // IRobot allows this from any thread
+                return;
+            }
+        }) { IsBackground = true, Name = "rollout bus monitor" };
+        thread.Start();
+        return thread;
+    }
+
+    private void Trip(string reason)
+    {
+        _log.LogError("rollout watchdog: {Reason}; torque off", reason);
+        _robot.Disconnect();
+        throw new RobotHostException($"rollout stopped by the watchdog: {reason}; torque is off. Use a faster policy or machine, a lower --fps, or a larger --watchdog-ms");
+    }
+
+    private static string CameraName(string featureKey) => featureKey[(featureKey.LastIndexOf('.') + 1)..];
+
+    private sealed class Counts
+    {
+        public long Ticks, PolicyActions, Holds, Garbage, Misses, StepLimited;
+        public int ConsecutiveMisses;
+    }
+}
