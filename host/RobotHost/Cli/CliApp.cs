@@ -46,6 +46,8 @@ public static class CliApp
         DatasetCommand.Create(),
         CalibrateCommand.Create(),
         TeleoperateCommand.Create(),
+        TuiCommand.Create(),
+        RolloutCommand.Create(),
     ];
 
     /// <summary>Parses and runs the command line; a first word that is no host command may be a plugin's command.</summary>
