@@ -1,6 +1,6 @@
 // RobotHost demo — the whole imitation-learning loop on the simulated SO-101, in one script:
 //   1. record expert demonstrations of pick_place (six zones) as a LeRobot v3 dataset,
-//   2. train a small policy on them,
+//   2. check the dataset, then train a small policy on it,
 //   3. evaluate it in closed loop on held-out seeds (never seen in recording),
 //   4. print a results table; write plots, videos and results.md to the output folder.
 //
@@ -50,7 +50,11 @@ var data = Record(new RecordOptions
 });
 var recordSeconds = total.Elapsed.TotalSeconds;
 
-// 2. Train.
+// 1b. Check the demonstrations before spending CPU on them (coverage of the zones, idle frames, gaps…).
+var check = CheckDataset(data.Root, new DatasetCheckOptions { PlotDirectory = Out("check"), FailBelowEpisodes = Math.Min(20, episodes), WarnBelowEpisodes = Math.Min(50, episodes) });
+Print($"dataset check: {check.Status}");
+
+// 2. Train (checked: even a warning dataset is worth a try here, the report says what to fix).
 var trainDir = Out("train");
 if (Directory.Exists(trainDir)) Directory.Delete(trainDir, recursive: true);
 var run = Train(new TrainSettings
@@ -104,6 +108,7 @@ File.WriteAllText(report, $"""
 Print();
 Print($"done in {total.Elapsed.TotalSeconds:F0} s. Results in {OutDir}:");
 Print($"  dataset      {data.Root}");
+Print($"  check        {Out("check")} ({check.Status})");
 Print($"  checkpoint   {run.Checkpoint}");
 Print($"  evaluation   {Path.Combine(OutDir, "eval", "eval.json")}");
 foreach (var file in eval.Files.Where(f => !f.EndsWith("eval.json"))) Print($"               {file}");

@@ -26,6 +26,8 @@ public sealed class ExampleScriptTests
         Assert.True(File.Exists(Path.Combine(output, "eval", "success_by_condition.png")));
         Assert.Single(Directory.GetFiles(Path.Combine(output, "eval", "videos"), "*.mp4"));
         Assert.True(File.Exists(Path.Combine(output, "training_loss.png")));
+        Assert.Contains("dataset check:", text);
+        Assert.True(Directory.Exists(Path.Combine(output, "check")));
         Assert.Contains("# RobotHost demo results", File.ReadAllText(Path.Combine(output, "results.md")));
         using var reader = host.Session.Catalog.DatasetFormat("lerobot").Open(Path.Combine(output, "data"));
         Assert.Equal(3, reader.Episodes.Count);
