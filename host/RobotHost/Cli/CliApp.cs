@@ -47,6 +47,7 @@ public static class CliApp
         CalibrateCommand.Create(),
         TeleoperateCommand.Create(),
         TuiCommand.Create(),
+        TuiCommand.Create(),
         RolloutCommand.Create(),
     ];
 

@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Logging;
+using RobotHost.Recording;
+using RobotHost.Sdk;
+
+namespace RobotHost.Tui;
+
+/// <summary>
+/// What the TUI drives: the rig's devices (created once, wrapped so the UI sees the loop's newest readings), a recording
+/// session on a background thread, and the e-stop. The UI thread only calls methods here and reads snapshots; the
+/// control loop never waits for the UI.
+/// </summary>
+public sealed class RigController : IDisposable
+{
+    private readonly HostSession _session;
+    private readonly ILogger _log;
+    private RecordControl _control = new();
+    private CancellationTokenSource? _cancel;
+    private Task<RecordResult>? _recording;
+    private volatile RecordProgress? _progress;
+
+    /// <summary>Creates the rig described by <paramref name="options"/> (robot, teleoperator, cameras by key).</summary>
+    public RigController(HostSession session, RecordOptions options)
+    {
+        _session = session;
+        Options = options;
+        _log = session.CreateLogger("RobotHost.Tui");
+        var created = new List<IDisposable>();
+        try
+        {
+            Robot = new ObservedRobot(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
+            created.Add(Robot);
+            Teleoperator = session.Catalog.CreateTeleoperator(options.TeleopKey!, options.TeleopOptions);
+            created.Add(Teleoperator);
+            var cameras = new List<ObservedCamera>();
+            for (var i = 0; i < options.CameraKeys.Count; i++)
+            {
+                var camera = new ObservedCamera(session.Catalog.CreateCamera(options.CameraKeys[i], i < options.CameraOptions.Count ? options.CameraOptions[i] : null));
+                created.Add(camera);
+                cameras.Add(camera);
+            }
+            Cameras = cameras;
+        }
+        catch
+        {
+            foreach (var c in created) c.Dispose();
+            throw;
+        }
+        Limits = new JointLimits(Robot.StateFeature.Names ?? [], Robot.RobotType);
+    }
+
+    /// <summary>Rig and recording settings.</summary>
+    public RecordOptions Options { get; }
+    /// <summary>The follower (e-stop target).</summary>
+    public ObservedRobot Robot { get; }
+    /// <summary>The leader or scripted expert.</summary>
+    public ITeleoperator Teleoperator { get; }
+    /// <summary>Cameras in order.</summary>
+    public IReadOnlyList<ObservedCamera> Cameras { get; }
+    /// <summary>Per-joint limits for the bars.</summary>
+    public JointLimits Limits { get; }
+    /// <summary>Plugins and their load failures.</summary>
+    public HostSession Session => _session;
+
+    /// <summary>Newest progress report of the current or last session.</summary>
+    public RecordProgress? Progress => _progress;
+    /// <summary>True while a recording session runs.</summary>
+    public bool IsRecording => _recording is { IsCompleted: false };
+    /// <summary>True after the e-stop until the next start.</summary>
+    public bool EStopped { get; private set; }
+    /// <summary>Result of the last finished session, or its error message.</summary>
+    public string? LastOutcome { get; private set; }
+    /// <summary>Sessions started.</summary>
+    public int Sessions { get; private set; }
+
+    /// <summary>Starts recording on a background thread; false when one is already running.</summary>
+    public bool StartRecording()
+    {
+        if (IsRecording) return false;
+        EStopped = false;
+        _control = new RecordControl();
+        _cancel?.Dispose();
+        _cancel = new CancellationTokenSource();
+        var options = Options with { Resume = Options.Resume || Sessions > 0 && Directory.Exists(Options.Root) };
+        var control = _control;
+        var token = _cancel.Token;
+        var progress = new ProgressStore(p => _progress = p);
+        var format = _session.Catalog.DatasetFormat(options.Format);
+        var rig = new RecordingRig(Robot, Teleoperator, Cameras.Cast<ICamera>().ToList());
+        Sessions++;
+        LastOutcome = null;
+        _recording = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                var result = new Recorder(_session.CreateLogger("RobotHost.Recording")).Record(rig, format, options, control, progress, token);
+                LastOutcome = result.Summary().Split(Environment.NewLine)[0];
+                _log.LogInformation("{Outcome}", LastOutcome);
+                return result;
+            }
+            catch (Exception e)
+            {
+                LastOutcome = EStopped ? "e-stop: recording cancelled" : $"recording failed: {e.Message}";
+                _log.LogError(e, "recording ended with an error");
+                throw;
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>Ends the current episode (→ / n).</summary>
+    public void NextEpisode() => _control.RequestNextEpisode();
+    /// <summary>Drops and re-records the current episode (← / r).</summary>
+    public void Rerecord() => _control.RequestRerecord();
+    /// <summary>Saves the current episode and stops (q / Esc).</summary>
+    public void StopRecording() => _control.RequestStop();
+
+    /// <summary>
+    /// E-stop: torque off now (IRobot.Disconnect may be called from any thread), then cancel the session so the loop
+    /// stops sending goals. Torque goes first: cancelling alone would wait for the loop's next tick.
+    /// </summary>
+    public void EmergencyStop()
+    {
+        EStopped = true;
+        try { Robot.Disconnect(); }
+        catch (Exception e) { _log.LogError(e, "e-stop: disconnecting the robot threw"); }
+        _control.RequestStop();
+        _cancel?.Cancel();
+        _log.LogWarning("E-STOP: torque off on {Robot}", Robot.RobotType);
+    }
+
+    /// <summary>Waits for the recording thread to end (at most <paramref name="timeout"/>); true when it ended.</summary>
+    public bool WaitForRecording(TimeSpan timeout)
+    {
+        var task = _recording;
+        if (task is null) return true;
+        try { return task.Wait(timeout); }
+        catch (AggregateException) { return true; }
+    }
+
+    /// <summary>Stops recording (torque off on every path) and releases the devices.</summary>
+    public void Dispose()
+    {
+        if (IsRecording)
+        {
+            _control.RequestStop();
+            if (!WaitForRecording(TimeSpan.FromSeconds(20))) { _cancel?.Cancel(); WaitForRecording(TimeSpan.FromSeconds(10)); }
+        }
+        try { Robot.Disconnect(); } catch (Exception e) { _log.LogError(e, "disconnecting the robot failed"); }
+        foreach (var d in new IDisposable[] { Robot, Teleoperator }.Concat(Cameras))
+        {
+            try { d.Dispose(); }
+            catch (Exception e) { _log.LogError(e, "releasing {Component} failed", d.GetType().Name); }
+        }
+        _cancel?.Dispose();
+    }
+
+    // Progress<T> posts to a SynchronizationContext; this one stores the snapshot on the loop's thread, no marshalling.
+    private sealed class ProgressStore(Action<RecordProgress> store) : IProgress<RecordProgress>
+    {
+        public void Report(RecordProgress value) => store(value);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+using Cv2 = OpenCvSharp.Cv2;
+using Mat = OpenCvSharp.Mat;
+using MatType = OpenCvSharp.MatType;
+using ColorConversionCodes = OpenCvSharp.ColorConversionCodes;
+using RobotHost.Recording;
+using RobotHost.Sdk;
+using Terminal.Gui.App;
+using Terminal.Gui.Drawing;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+using Attribute = Terminal.Gui.Drawing.Attribute;
+using Color = Terminal.Gui.Drawing.Color;
+
+namespace RobotHost.Tui;
+
+/// <summary>
+/// The operator's screen: rig panel (devices, joint bars, loop timing), record panel (dataset, episode i of N, phase,
+/// time left, totals), camera preview, log pane with plugin failures, an e-stop banner, and a key help bar.
+/// Keys are handled at application level so they work whichever view has focus:
+/// Space/F12 e-stop, g/F5 start recording, n/→ next episode, r/← re-record, q/Esc stop recording (or quit when idle),
+/// s PNG snapshot, c next camera. The screen refreshes on its own 10 Hz timer (<see cref="Refresh"/>).
+/// </summary>
+public sealed class RobotHostWindow : Window
+{
+    private readonly RigController _rig;
+    private readonly LogRingSink? _log;
+    private readonly Label _banner;
+    private readonly Label _rigText;
+    private readonly Label _recordText;
+    private readonly Label _logText;
+    private readonly FrameView _cameraFrame;
+    private readonly CameraPreviewView _preview;
+    private int _camera;
+    private string? _notice;
+
+    /// <summary>Builds the views for <paramref name="rig"/>; <paramref name="log"/> feeds the log pane.</summary>
+    public RobotHostWindow(RigController rig, LogRingSink? log)
+    {
+        _rig = rig;
+        _log = log;
+        Title = "RobotHost";
+        BorderStyle = LineStyle.None;
+        _banner = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = "" };
+        var rigFrame = new FrameView { Title = "Rig", X = 0, Y = 1, Width = Dim.Percent(55), Height = 12 };
+        _rigText = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        rigFrame.Add(_rigText);
+        var recordFrame = new FrameView { Title = "Record", X = Pos.Right(rigFrame), Y = 1, Width = Dim.Fill(), Height = 12 };
+        _recordText = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        recordFrame.Add(_recordText);
+        _cameraFrame = new FrameView { Title = "Camera", X = 0, Y = Pos.Bottom(rigFrame), Width = Dim.Percent(40), Height = Dim.Fill(1) };
+        _preview = new CameraPreviewView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        _cameraFrame.Add(_preview);
+        var logFrame = new FrameView { Title = "Log / plugins", X = Pos.Right(_cameraFrame), Y = Pos.Bottom(rigFrame), Width = Dim.Fill(), Height = Dim.Fill(1) };
+        _logText = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        logFrame.Add(_logText);
+        var help = new StatusBar(
+        [
+            new Shortcut(Key.Space, "E-STOP", null, "F12 too"),
+            new Shortcut(Key.G, "start", null),
+            new Shortcut(Key.N, "next", null),
+            new Shortcut(Key.R, "redo", null),
+            new Shortcut(Key.Q, "stop/quit", null),
+            new Shortcut(Key.S, "snap", null),
+            new Shortcut(Key.C, "cam", null),
+        ]);
+        Add(_banner, rigFrame, recordFrame, _cameraFrame, logFrame, help);
+        Refresh();
+    }
+
+    /// <summary>True when the operator asked to leave (q / Esc while idle).</summary>
+    public bool QuitRequested { get; private set; }
+
+    /// <summary>
+    /// Handles an operator key; true when it was one of ours. Called from the application's KeyDown so it runs on the
+    /// UI thread before any focused view sees the key.
+    /// </summary>
+    public bool HandleKey(Key key)
+    {
+        if (key == Key.Space || key == Key.F12)
+        {
+            _rig.EmergencyStop();
+        }
+        else if (key == Key.G || key == Key.G.WithShift || key == Key.F5)
+        {
+            if (!_rig.StartRecording()) _notice = "already recording";
+            else _notice = null;
+        }
+        else if (key == Key.N || key == Key.CursorRight) _rig.NextEpisode();
+        else if (key == Key.R || key == Key.CursorLeft) _rig.Rerecord();
+        else if (key == Key.Q || key == Key.Esc)
+        {
+            if (_rig.IsRecording) _rig.StopRecording();
+            else { QuitRequested = true; App?.RequestStop(); }
+        }
+        else if (key == Key.S) _notice = SaveSnapshot();
+        else if (key == Key.C && _rig.Cameras.Count > 0) _camera = (_camera + 1) % _rig.Cameras.Count;
+        else return false;
+        Refresh();
+        return true;
+    }
+
+    /// <summary>Copies the newest readings into the views (UI thread; cheap: reads snapshots only).</summary>
+    public void Refresh()
+    {
+        if (_rig.EStopped)
+        {
+            _banner.Text = " E-STOP: torque off — press g to record again, q to quit ";
+            _banner.SetScheme(new Scheme(new Attribute(Color.White, Color.Red)));
+        }
+        else
+        {
+            _banner.Text = _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP" : " idle — g start recording, q quit, Space E-STOP");
+            _banner.SetScheme(new Scheme(new Attribute(Color.Black, Color.Green)));
+        }
+        _rigText.Text = RigText(Math.Max(20, _rigText.Frame.Width));
+        _recordText.Text = RecordText();
+        var camera = _rig.Cameras.Count > 0 ? _rig.Cameras[_camera] : null;
+        _cameraFrame.Title = camera is null ? "Camera: none" : $"Camera {camera.Name}";
+        _preview.Image = camera?.Latest;
+        _preview.Placeholder = camera is null ? "no cameras (--cameras)" : "no frame yet: press g";
+        _preview.SetNeedsDraw();
+        _logText.Text = LogText(Math.Max(1, _logText.Frame.Height));
+        SetNeedsDraw();
+    }
+
+    /// <summary>Rig panel text: devices with status, one bar per joint, loop timing.</summary>
+    public string RigText(int width)
+    {
+        var sb = new StringBuilder();
+        var robot = _rig.Robot;
+        sb.Append(CultureInfo.InvariantCulture, $"robot {_rig.Options.RobotKey} ({robot.RobotType}) {(robot.IsConnected ? "connected" : "off")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"teleop {_rig.Options.TeleopKey}  cams {string.Join(",", _rig.Cameras.Select(c => $"{c.Name}:{c.Health}"))}\n");
+        var observation = robot.Latest;
+        var names = _rig.Limits.Names;
+        var nameWidth = Math.Min(14, names.Count == 0 ? 0 : names.Max(n => n.Length));
+        var barWidth = Math.Max(5, width - nameWidth - 9);
+        foreach (var name in names)
+        {
+            var label = name.EndsWith(".pos", StringComparison.Ordinal) ? name[..^4] : name;
+            label = label.Length > nameWidth ? label[..nameWidth] : label.PadRight(nameWidth);
+            if (observation is not null && observation.Values.TryGetValue(name, out var value))
+            {
+                var (min, max) = _rig.Limits.RangeOf(name, value);
+                sb.Append(CultureInfo.InvariantCulture, $"{label} {JointLimits.Bar(value, min, max, barWidth)} {value,6:F1}\n");
+            }
+            else sb.Append(label).Append(' ').Append(new string('·', barWidth)).Append("      -\n");
+        }
+        var loop = _rig.Progress?.Loop;
+        sb.Append(loop is null
+            ? "loop: not running"
+            : FormattableString.Invariant($"loop {loop.MeasuredHz:F1} Hz jitter {loop.JitterMs:F1} ms p99 {loop.PeriodP99Ms:F1} ms overruns {loop.Overruns}"));
+        return sb.ToString();
+    }
+
+    /// <summary>Record panel text: dataset, episode i of N, phase, time left, totals, keys.</summary>
+    public string RecordText()
+    {
+        var o = _rig.Options;
+        var p = _rig.Progress;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"dataset {o.Root}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"plan {o.Episodes} x {o.EpisodeTimeS:0.#} s, reset {o.ResetTimeS:0.#} s\n");
+        if (p is null) sb.Append("episode - of ").Append(o.Episodes).Append('\n').Append("phase idle\n");
+        else
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"episode {Math.Min(p.EpisodeNumber, p.Episodes)} of {p.Episodes} (index {p.EpisodeIndex})\n");
+            sb.Append(CultureInfo.InvariantCulture, $"phase {p.Phase.ToString().ToLowerInvariant()}  {p.TimeLeftS:F1} s left\n");
+            sb.Append(CultureInfo.InvariantCulture, $"frames {p.Frames} (total {p.TotalFrames})\n");
+            sb.Append(CultureInfo.InvariantCulture, $"saved {p.SavedEpisodes}  dropped {p.DroppedFrames}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"queue {p.QueueDepth}/{p.QueueCapacity}\n");
+        }
+        if (_rig.LastOutcome is not null) sb.Append(_rig.LastOutcome).Append('\n');
+        sb.Append("g start  n/→ next  r/← redo  q/Esc stop");
+        return sb.ToString();
+    }
+
+    private string LogText(int lines)
+    {
+        var plugins = _rig.Session.Plugins;
+        var head = new List<string>
+        {
+            $"plugins: {string.Join(", ", plugins.Loaded.Select(l => l.Name))}",
+        };
+        head.AddRange(plugins.Failures.Select(f => $"FAILED {f.Name}: {f.Message}"));
+        var tail = _log?.Tail(Math.Max(0, lines - head.Count)) ?? [];
+        return string.Join('\n', head.Concat(tail));
+    }
+
+    private string SaveSnapshot()
+    {
+        var camera = _rig.Cameras.Count > 0 ? _rig.Cameras[_camera] : null;
+        var frame = camera?.Latest;
+        if (camera is null || frame is null || !frame.IsWellFormed) return "snapshot: no frame yet";
+        var dir = Path.Combine(_rig.Session.Paths.Home, "snapshots");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, $"{camera.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}.png");
+        using var rgb = Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Rgb);
+        using var bgr = new Mat();
+        Cv2.CvtColor(rgb, bgr, ColorConversionCodes.RGB2BGR);
+        return Cv2.ImWrite(path, bgr) ? $"snapshot saved {path}" : $"snapshot: could not write {path}";
+    }
+}
