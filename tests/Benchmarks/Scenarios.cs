@@ -12,5 +12,6 @@ internal static class Scenarios
         ["cameras"] = CamerasBenchmark.Run,
         ["dataset"] = DatasetBenchmark.Run,
         ["recording"] = RecordingBenchmark.Run,
+        ["generative"] = GenerativeBenchmark.Run,
     };
 }
