@@ -1,0 +1,75 @@
+using RobotHost.Learning.Data;
+using RobotHost.Learning.Normalization;
+using RobotHost.Learning.Tests.Support;
+using RobotHost.Plugins.Policies.Act;
+using RobotHost.Sdk;
+
+namespace RobotHost.Learning.Tests;
+
+public sealed class BatchPipelineTests
+{
+    private static (InMemoryDatasetReader Reader, ActModel Model, FeatureNormalizer Normalizer) Setup(bool images)
+    {
+        var reader = new InMemoryDatasetReader(ReachTask.Schema(images), ReachTask.Episodes(3, 12, images));
+        var factory = new ActPolicyFactory();
+        var config = factory.CreateConfig("small") with { ChunkSize = 5, NActionSteps = 5, DModel = 16, NHeads = 2, DimFeedforward = 16, VisionBackboneWidth = 4 };
+        var features = factory.SelectFeatures(config, reader.Schema);
+        var model = (ActModel)factory.CreateModel(config, features);
+        return (reader, model, FeatureNormalizer.FromStats(reader.Stats, config.NormalizationModes(features)));
+    }
+
+    [Fact]
+    public void Windows_reach_past_the_episode_end_with_pad_masks_and_normalised_values()
+    {
+        var (reader, model, normalizer) = Setup(images: false);
+        using var _ = model;
+        var builder = new BatchBuilder(reader, model, normalizer, batchSize: 64, seed: 1, new ImageAugmentation(0, 0));
+        var batch = builder.Build(0);
+        for (var s = 0; s < batch.Size; s++)
+        {
+            var frame = reader.GetFrame(batch.Indices[s]);
+            var episode = reader.Episodes[(int)frame.EpisodeIndex];
+            for (var t = 0; t < 5; t++)
+            {
+                var expectedPad = batch.Indices[s] + t >= episode.ToIndex;
+                Assert.Equal(expectedPad, batch.ActionIsPad[s * 5 + t]);
+                var source = reader.GetFrame(Math.Min(batch.Indices[s] + t, episode.ToIndex - 1)).Values[FeatureKeys.Action].ToArray();
+                normalizer.Normalize(FeatureKeys.Action, source);
+                Assert.Equal(source[0], batch.Action[(s * 5 + t) * 2], 5);
+            }
+        }
+        Assert.Contains(true, batch.ActionIsPad);
+    }
+
+    [Fact]
+    public void Batches_depend_only_on_seed_and_step_not_on_worker_count()
+    {
+        var (reader, model, normalizer) = Setup(images: true);
+        using var _ = model;
+        var builder = new BatchBuilder(reader, model, normalizer, batchSize: 4, seed: 9, new ImageAugmentation(2, 0.2));
+        using var one = new BatchLoader(builder.Build, firstStep: 3, workers: 1, capacity: 2);
+        using var three = new BatchLoader(builder.Build, firstStep: 3, workers: 3, capacity: 4);
+        for (long step = 3; step < 8; step++)
+        {
+            var a = one.Take(step);
+            var b = three.Take(step);
+            Assert.Equal(a.Indices, b.Indices);
+            Assert.Equal(a.Images[FeatureKeys.Image("front")].Pixels, b.Images[FeatureKeys.Image("front")].Pixels);
+        }
+        Assert.NotEqual(builder.Build(3).Indices, builder.Build(4).Indices);
+    }
+
+    [Fact]
+    public void Augmentation_shifts_and_jitters_but_keeps_size_and_range()
+    {
+        var frame = ReachTask.Render((0.5f, -0.5f), 32, 0);
+        var clean = new float[3 * 32 * 32];
+        ImageTensors.ToChw(frame, clean, 32, 32);
+        var augmented = (float[])clean.Clone();
+        var augmentation = new ImageAugmentation(4, 0.3);
+        ImageAugmentation.Apply(new ImageAugmentation.Draw(3, -2, 1.2f, 0.8f, 1.1f), augmented, 32, 32);
+        Assert.NotEqual(clean, augmented);
+        Assert.All(augmented, v => Assert.InRange(v, 0f, 1f));
+        Assert.True(augmentation.IsActive);
+    }
+}
