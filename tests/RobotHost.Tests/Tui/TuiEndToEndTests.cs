@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using RobotHost.Tests.Shared;
+using RobotHost.Tests.Support;
+
+namespace RobotHost.Tests.Tui;
+
+/// <summary><c>robothost tui</c> in a real terminal (tmux) on the simulated rig: record two episodes by keys, quit, read the dataset.</summary>
+public sealed class TuiEndToEndTests
+{
+    [Fact]
+    public void Tui_in_tmux_records_two_episodes_with_keys_and_quits()
+    {
+        var home = RepoPaths.NewTempDirectory("tui-e2e");
+        var root = Path.Combine(home, "ds");
+        var name = $"rh-tui-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24];
+        var command = $"ROBOTHOST_HOME='{home}' dotnet '{HostProcess.HostDll}' tui --plugins '{RepoPaths.PluginDirectory}' --root '{root}' --episodes 2 --episode-time 2 --reset-time 0 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'";
+        try
+        {
+            Tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command);
+            var idle = WaitForScreen(name, s => s.Contains("idle", StringComparison.Ordinal) && s.Contains("shoulder_pan", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+            Assert.True(idle is not null, "tui never showed the idle rig: " + Capture(name));
+            Tmux("send-keys", "-t", name, "g");
+            var recording = WaitForScreen(name, s => s.Contains("episode 1 of 2", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            Assert.True(recording is not null, "no episode counter on screen: " + Capture(name));
+            foreach (var joint in new[] { "shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper" })
+                Assert.Contains(joint, recording);
+            var done = WaitForScreen(name, s => s.Contains("saved 2 episode(s)", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+            Assert.True(done is not null, "recording never completed: " + Capture(name));
+            Assert.Contains("episode 2 of 2", done);
+            Tmux("send-keys", "-t", name, "q");
+            var exit = Path.Combine(home, "exit.txt");
+            var sw = Stopwatch.StartNew();
+            while (!File.Exists(exit) && sw.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(200);
+            Assert.True(File.Exists(exit), "q did not quit the tui: " + Capture(name));
+            Assert.Equal("EXITED 0", File.ReadAllText(exit).Trim());
+        }
+        finally
+        {
+            try { Tmux("kill-session", "-t", name); } catch (InvalidOperationException) { }
+        }
+
+        using var session = HostSession.Start(new HostOptions
+        {
+            Paths = new HostPaths(home), PluginDirectories = [RepoPaths.PluginDirectory], IncludeDefaultPluginDirectories = false,
+        });
+        using var reader = session.Catalog.DatasetFormatFor(root).Open(root);
+        Assert.Equal(2, reader.Episodes.Count);
+        Assert.All(reader.Episodes, e => Assert.True(e.Length > 10, $"episode {e.EpisodeIndex} has {e.Length} frames"));
+    }
+
+    private static string? WaitForScreen(string name, Func<string, bool> ok, TimeSpan timeout)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < timeout)
+        {
+            var screen = Capture(name);
+            if (ok(screen)) return screen;
+            Thread.Sleep(250);
+        }
+        return null;
+    }
+
+    private static string Capture(string name)
+    {
+        try { return Tmux("capture-pane", "-p", "-t", name); }
+        catch (InvalidOperationException e) { return e.Message; }
+    }
+
+    private static string Tmux(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {error}");
+        return output;
+    }
+}
