@@ -86,6 +86,7 @@ public sealed class RolloutRunner
         {
             if (!_robot.IsConnected) _robot.Connect();
             monitor = StartMonitor(loop, monitorStop.Token);
+            WarmUp();
             _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms",
                 _policy.Info.PolicyType, _robot.RobotType, _hz, _options.Episodes, _options.DurationSeconds is { } d ? $"{d} s" : "until stopped", _options.MaxStep, _options.WatchdogMs);
             for (var episode = 0; episode < _options.Episodes; episode++)
@@ -243,6 +244,20 @@ public sealed class RolloutRunner
             counts.ConsecutiveMisses = 0;
         }
         return sent.Values;
+    }
+
+    /// <summary>
+    /// One untimed inference on a real observation (its action is not sent): the first call of a TorchSharp policy
+    /// JIT-compiles and allocates, and would otherwise trip the watchdog on tick 0.
+    /// </summary>
+    private void WarmUp()
+    {
+        var observation = Bus(_robot.GetObservation);
+        var images = new Dictionary<string, CameraFrame>();
+        foreach (var camera in _cameras)
+            if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
+        if (_neededCameras.Any(n => !images.ContainsKey(n))) return;
+        _policy.SelectAction(new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp });
     }
 
     private void HoldFor(RateLoop loop, double seconds, CancellationToken cancel)

@@ -1,0 +1,74 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using RobotHost.Sdk;
+using RobotHost.Tests.Shared;
+
+namespace RobotHost.Tests.Rollout;
+
+/// <summary>
+/// A real so101_follower (loaded through the plugin host, as the CLI loads it) on a virtual STS3215 arm on a pseudo-terminal.
+/// The virtual arm's classes live in the plugin assembly, which this project may not reference (type identity under plugin
+/// loading), so the arm is started by reflection from the very assembly the plugin host loaded and read through <c>dynamic</c>.
+/// </summary>
+internal sealed class VirtualFollower : IDisposable
+{
+    private readonly dynamic _bus;
+
+    public VirtualFollower(string name, float followerMaxRelativeTarget = 360f)
+    {
+        Home = RepoPaths.NewTempDirectory("rollout-" + name);
+        Session = HostSession.Start(new HostOptions
+        {
+            Paths = new HostPaths(Home),
+            PluginDirectories = [RepoPaths.PluginDirectory],
+            IncludeDefaultPluginDirectories = false,
+        });
+        Session.Catalog.Find(ComponentKind.Robot, "so101_follower"); // loads the plugins
+        var pluginPath = Session.Plugins.Loaded.Single(p => Path.GetFileName(p.AssemblyPath) == "Robots.SO101.dll").AssemblyPath;
+        var plugin = System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
+            .First(a => !a.IsDynamic && string.Equals(Path.GetFullPath(a.Location), Path.GetFullPath(pluginPath), StringComparison.Ordinal));
+        var virtualArm = plugin.GetType("RobotHost.Plugins.Robots.SO101.Virtual.VirtualSo101", throwOnError: true)!;
+        var calibrationDir = Path.Combine(Home, "calibration");
+        Directory.CreateDirectory(calibrationDir);
+        try
+        {
+            _bus = virtualArm.GetMethod("StartCalibratedArm")!.Invoke(null, [calibrationDir, "rollout_test", null])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
+        // The follower's own max_relative_target is opened wide and its own watchdog is off, so what the tests see is the rollout's doing.
+        Robot = Session.Catalog.CreateRobot("so101_follower", new Dictionary<string, string>
+        {
+            ["port"] = (string)_bus.PortPath,
+            ["id"] = "rollout_test",
+            ["calibration_dir"] = calibrationDir,
+            ["max_relative_target"] = followerMaxRelativeTarget.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["watchdog_ms"] = "0",
+            ["reply_timeout_ms"] = "250",
+        });
+    }
+
+    public string Home { get; }
+    public HostSession Session { get; }
+    public IRobot Robot { get; }
+    public ILogger Log => Session.CreateLogger("RolloutTests");
+
+    /// <summary>The virtual servo with this ID (1 = shoulder_pan … 6 = gripper).</summary>
+    public dynamic Servo(int id) => _bus.Servos[id];
+
+    public IEnumerable<dynamic> Servos => ((System.Collections.IEnumerable)_bus.Servos.Servos).Cast<dynamic>();
+
+    public bool AllTorqueOff => Servos.All(s => !(bool)s.TorqueEnabled);
+
+    public bool AnyTorqueOn => Servos.Any(s => (bool)s.TorqueEnabled);
+
+    public void Dispose()
+    {
+        Robot.Disconnect();
+        Robot.Dispose();
+        _bus.Dispose();
+        Session.Dispose();
+    }
+}
