@@ -186,9 +186,9 @@ public sealed class RobotHostWindow : Window
         };
         head.AddRange(plugins.Failures.Select(f => $"FAILED {f.Name}: {f.Message}"));
         var tail = _log?.Tail(Math.Max(0, lines - head.Count)) ?? [];
-        // One screen row per line: wrapped lines would push the newest ones out of the pane.
+        // One screen row per log line (the plugin header may wrap): wrapped log lines would push the newest ones out of the pane.
         var width = Math.Max(10, _logText.Frame.Width);
-        return string.Join('\n', head.Concat(tail).Select(l => l.Length > width ? l[..width] : l));
+        return string.Join('\n', head.Concat(tail.Select(l => l.Length > width ? l[..width] : l)));
     }
 
     private string SaveSnapshot()
