@@ -47,7 +47,6 @@ public static class CliApp
         CalibrateCommand.Create(),
         TeleoperateCommand.Create(),
         TuiCommand.Create(),
-        TuiCommand.Create(),
         RolloutCommand.Create(),
     ];
 
