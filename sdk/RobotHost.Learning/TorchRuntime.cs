@@ -8,6 +8,9 @@ public static class TorchRuntime
 {
     private static int _initialized;
 
+    /// <summary>The instruction-set cap applied when the user has not set one.</summary>
+    public const string SafeIsa = "SSE41";
+
     /// <summary>
     /// Call before the first tensor operation (the trainer, <see cref="Policies.PolicyRuntime"/> and ResNet18 do).
     /// libtorch 2.10's oneDNN AVX-512 convolution backward returns wrong input gradients, often NaN, on this kind of
@@ -15,13 +18,18 @@ public static class TorchRuntime
     /// and then intermittently). Capping oneDNN at AVX2 (<c>ONEDNN_MAX_CPU_ISA</c>, read once when oneDNN first
     /// dispatches) gives correct gradients. A value the user set wins.
     /// </summary>
+    /// <remarks>
+    /// AVX2 was not enough: with it, a diffusion model with a ResNet encoder still hit NaN at step 2 after other
+    /// models had trained in the same process, and passed with SSE4.1 (measured 2026-11-27 on the project's VM).
+    /// Correct gradients matter more than convolution speed; set ONEDNN_MAX_CPU_ISA yourself to trade back.
+    /// </remarks>
     public static void Initialize()
     {
         if (Interlocked.Exchange(ref _initialized, 1) == 1) return;
         if (OperatingSystem.IsWindows()) return;
         const string Isa = "ONEDNN_MAX_CPU_ISA";
         // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
-        if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, "AVX2", 0);
+        if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, SafeIsa, 0);
     }
 
     [DllImport("libc", EntryPoint = "setenv")]
