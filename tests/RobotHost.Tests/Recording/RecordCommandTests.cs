@@ -92,7 +92,8 @@ public sealed class RecordCommandTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("completed: saved 3 episode(s), 30 frames", run.Stdout);
         Assert.Contains("dropped frames 0", run.Stdout);
-        Assert.Contains("recording episode 0", run.Stderr);
+        // Progress is sampled: a 10-frame episode without real time may be past recording before the first sample.
+        Assert.Matches(@"(recording|saving) episode 0", run.Stderr);
         using var session = Session(home);
         using var reader = session.Catalog.DatasetFormat("lerobot").Open(root);
         Assert.Equal(20, reader.Schema.Fps);
