@@ -19,7 +19,9 @@ public sealed class MlpPolicyFactory : TrainablePolicyFactory<MlpConfig>
     {
         null or "paper" => new MlpConfig(),
         // Trains on a 2-core CPU in minutes: narrow ResNet18 (width 16) for cameras, two 256-wide layers.
-        "small" => new MlpConfig { HiddenDims = [256, 256], VisionBackboneWidth = 16, ImageFeatureDim = 32, SpatialKeypoints = 16, BatchSize = 16, CropPadding = 4 },
+        // Predicts 16 actions and executes 8, the action horizon of the diffusion and flow small presets, so a comparison
+        // isolates the loss (a point estimate against a distribution), not the horizon.
+        "small" => new MlpConfig { HiddenDims = [256, 256], ChunkSize = 16, NActionSteps = 8, VisionBackboneWidth = 16, ImageFeatureDim = 32, SpatialKeypoints = 16, BatchSize = 16, CropPadding = 4 },
         _ => throw new Sdk.RobotHostException($"policy 'mlp' has no preset '{preset}'; presets: {string.Join(", ", Presets)}"),
     };
 

@@ -92,23 +92,41 @@ public sealed class ExpertTests
     }
 
     [Fact]
+    public void Obstacle_expert_drives_straight_until_the_branch_and_then_clears_the_obstacle_by_a_margin()
+    {
+        var worst = double.MaxValue;
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var world = new ObstacleWorld();
+            world.Reset(seed);
+            var (x0, expert) = (world.X, new ObstacleExpert());
+            expert.Plan(world);
+            for (var tick = 0; tick < 150 && !world.GoalReached; tick++)
+            {
+                world.Step(expert.Action(world)[0]);
+                // Until the pursuit point leaves the trunk, left and right demonstrations are the same straight drive.
+                if (world.Y < expert.BranchY - 0.16) Assert.Equal(x0, world.X, 9);
+                worst = Math.Min(worst, ObstacleLayout.Clearance(world.X, world.Y));
+            }
+            Assert.True(world.Success, $"seed {seed}: expert did not reach the goal cleanly");
+        }
+        Assert.True(worst >= 0.08, $"the expert comes within {worst:F3} of the obstacle");
+    }
+
+    [Fact]
     public void Obstacle_policy_that_averages_left_and_right_runs_into_the_obstacle()
     {
         using var env = new ObstacleEnvironment(new ObstacleEnvConfig());
         for (var seed = 0; seed < 20; seed++)
         {
-            // The mean of the two modes from the same start: what a point-estimate policy learns from a 50/50 expert.
+            // The mean of the two modes from the same state: what a point-estimate policy learns from a 50/50 expert.
             var result = env.Reset(seed);
             var leftPlan = new ObstacleExpert();
             var rightPlan = new ObstacleExpert();
             leftPlan.Plan(env.World, forceSide: -1);
             rightPlan.Plan(env.World, forceSide: 1);
-            for (var tick = 0; !result.Done; tick++)
-            {
-                var (lx, ly) = leftPlan.PointAt((tick + 1) / 30.0);
-                var (rx, ry) = rightPlan.PointAt((tick + 1) / 30.0);
-                result = env.Step([(float)((lx + rx) / 2), (float)((ly + ry) / 2)]);
-            }
+            while (!result.Done)
+                result = env.Step([(leftPlan.Action(env.World)[0] + rightPlan.Action(env.World)[0]) / 2]);
             Assert.False(result.Success);
             Assert.True(result.Info["collisions"] > 0);
         }

@@ -14,7 +14,7 @@ public sealed record ObstacleEnvConfig : ComponentConfig
     /// <summary>Rendered image height.</summary>
     public int ImageHeight { get; init; } = 96;
 
-    /// <summary>Step limit of an episode (the expert needs 60–85 steps).</summary>
+    /// <summary>Step limit of an episode (the expert needs about 80 at 30 fps).</summary>
     public int MaxSteps { get; init; } = 150;
 
     /// <summary>Control rate.</summary>

@@ -6,14 +6,17 @@ namespace RobotHost.Plugins.Sim.SO101.Components;
 
 /// <summary>
 /// <c>obstacle_2d</c>, lecture 1's example of a multimodal expert: a point agent below a wide obstacle must reach a
-/// goal above it. State <c>observation.state</c> = [x, y]; action = [x, y], the ABSOLUTE target position of the agent
-/// for the next tick (approached at up to 3 units/s). Success = goal reached with no collision.
+/// goal above it. The agent is a car at constant speed: state <c>observation.state</c> = [x, y, heading] (heading in
+/// radians from straight up, positive toward +x); action = [steer], the steering rate in rad/s (clamped to ±4), like
+/// the lecture's robot that can steer left or right, so the mean of "swerve left" and "swerve right" is "straight on".
+/// A crash into the obstacle ends the episode. Success = goal reached with no crash.
 /// <see cref="Condition"/> is the expert's side for the seed ("left"/"right"); <c>Info["side"]</c> is the side the
 /// agent really passed on (−1 left, +1 right, 0 not past), <c>Info["collisions"]</c> the ticks it was blocked.
 /// </summary>
 public sealed class ObstacleEnvironment : IEnvironment, IScriptedExpert
 {
-    public static readonly IReadOnlyList<string> Names = ["x", "y"];
+    public static readonly IReadOnlyList<string> Names = ["x", "y", "heading"];
+    public static readonly IReadOnlyList<string> ActionNames = ["steer"];
 
     private readonly ObstacleEnvConfig _config;
     private readonly ObstacleWorld _world;
@@ -39,7 +42,7 @@ public sealed class ObstacleEnvironment : IEnvironment, IScriptedExpert
     public int Fps => _config.Fps;
     public int MaxSteps => _config.MaxSteps;
     public IReadOnlyList<FeatureSpec> ObservationFeatures { get; }
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, Names);
+    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, ActionNames);
     public string Condition => _expert.Side < 0 ? "left" : "right";
 
     /// <summary>The world, for tests and tools.</summary>
@@ -55,8 +58,8 @@ public sealed class ObstacleEnvironment : IEnvironment, IScriptedExpert
 
     public StepResult Step(ReadOnlySpan<float> action)
     {
-        if (action.Length != 2) throw new ArgumentException($"obstacle_2d takes 2 action values (x, y: the agent's target position), got {action.Length}");
-        _world.Step(action[0], action[1]);
+        if (action.Length != 1) throw new ArgumentException($"obstacle_2d takes 1 action value (steer: the steering rate in rad/s), got {action.Length}");
+        _world.Step(action[0]);
         _steps++;
         return Result();
     }
@@ -71,11 +74,11 @@ public sealed class ObstacleEnvironment : IEnvironment, IScriptedExpert
             images["top"] = new CameraFrame(_renderer.Width, _renderer.Height, _renderer.Render(_world), _world.EpisodeTick, time);
         var observation = new Observation
         {
-            Values = new Dictionary<string, float> { ["x"] = (float)_world.X, ["y"] = (float)_world.Y },
+            Values = new Dictionary<string, float> { ["x"] = (float)_world.X, ["y"] = (float)_world.Y, ["heading"] = (float)_world.Heading },
             Images = images,
             Timestamp = time,
         };
-        return new StepResult(observation, _world.Reward, _world.GoalReached || _steps >= MaxSteps, _world.Success)
+        return new StepResult(observation, _world.Reward, _world.GoalReached || _world.Crashed || _steps >= MaxSteps, _world.Success)
         {
             Info = new Dictionary<string, float>
             {

@@ -64,8 +64,7 @@ public static class SimSnapshotCommand
         expert.Plan(world);
         for (var i = 0; i < steps && !cancel.IsCancellationRequested; i++)
         {
-            var a = expert.Action(world);
-            world.Step(a[0], a[1]);
+            world.Step(expert.Action(world)[0]);
         }
         using var renderer = new ObstacleRenderer(width, height);
         var path = Path.Combine(outDir, $"obstacle_2d-seed{seed}-top.png");

@@ -1,16 +1,29 @@
 namespace RobotHost.Plugins.Sim.SO101.Obstacle;
 
 /// <summary>
-/// The obstacle task's demonstrator: picks a side with probability ½ each (seeded), then follows a cubic Bézier from
-/// the start around that side of the obstacle to the goal, timed by a minimum-jerk profile over 2.0–2.8 s.
-/// Its action is the path point due at the next tick.
+/// The obstacle task's demonstrator, the lecture's driver meeting a tree in the road: it drives straight at the
+/// obstacle, then at a branch height of 0.40–0.50 swerves to a side chosen with probability ½ each (seeded), passes
+/// beside the obstacle and curves in to the goal. Up to the branch the left and right demonstrations are the same
+/// drive, so the observation cannot tell which side comes next; the swerve comes late, so a car that keeps going
+/// straight past the branch heights can no longer get round. It follows its planned path (straight trunk, then cubic
+/// Béziers through a waypoint beside the obstacle) by pure pursuit: the steering rate that puts the car on the arc
+/// through the path point one lookahead ahead.
 /// </summary>
 public sealed class ObstacleExpert
 {
-    private double _x0, _y0, _cx, _c1y, _c2y, _duration;
+    private const int SamplesPerSegment = 200;
+    private const double Lookahead = 0.15;
+    private readonly List<(double X, double Y)> _points = [];
+    private int _progress;
 
     /// <summary>−1 left, +1 right.</summary>
     public int Side { get; private set; }
+
+    /// <summary>Height at which the planned path leaves the straight trunk.</summary>
+    public double BranchY { get; private set; }
+
+    /// <summary>The planned path, densely sampled.</summary>
+    public IReadOnlyList<(double X, double Y)> Path => _points;
 
     /// <summary>Plans from the world's present start; <paramref name="forceSide"/> (−1/+1) overrides the seeded side.</summary>
     public void Plan(ObstacleWorld world, int? forceSide = null)
@@ -18,28 +31,52 @@ public sealed class ObstacleExpert
         var rng = new Random(unchecked(world.Seed * 7919 + 15485863));
         Side = rng.NextDouble() < 0.5 ? -1 : 1;
         if (forceSide is { } side) Side = Math.Sign(side);
-        _x0 = world.X;
-        _y0 = world.Y;
-        // Control points far enough out that the curve clears the obstacle's corners by ≥ 0.15 (checked in tests).
-        _cx = Side * (0.95 + 0.15 * rng.NextDouble());
-        _c1y = 0.65 + 0.15 * rng.NextDouble();
-        _c2y = 1.25 + 0.15 * rng.NextDouble();
-        _duration = 2.0 + 0.8 * rng.NextDouble();
+        BranchY = 0.40 + 0.10 * rng.NextDouble();
+        var wx = Side * (0.72 + 0.08 * rng.NextDouble());
+        var wy = BranchY + 0.40 + 0.05 * rng.NextDouble();
+        var (x0, y0) = (world.X, world.Y);
+        var (gx, gy) = (ObstacleLayout.GoalX, ObstacleLayout.GoalY);
+
+        _points.Clear();
+        _progress = 0;
+        for (var i = 0; i <= SamplesPerSegment; i++)
+            _points.Add((x0, y0 + (BranchY - y0) * i / SamplesPerSegment));
+        AddBezier((x0, BranchY), (x0, BranchY + 0.15), (wx, wy - 0.30), (wx, wy));
+        AddBezier((wx, wy), (wx, wy + 0.30), (gx + Side * 0.25, gy - 0.15), (gx, gy));
+        // Beyond the goal, straight on, so the pursuit point never runs out.
+        for (var i = 1; i <= 20; i++) _points.Add((gx, gy + 0.02 * i));
     }
 
-    public (double X, double Y) PointAt(double time)
+    private void AddBezier((double X, double Y) p0, (double X, double Y) p1, (double X, double Y) p2, (double X, double Y) p3)
     {
-        var s = Math.Clamp(time / _duration, 0, 1);
-        s = s * s * s * (10 - 15 * s + 6 * s * s);
-        var u = 1 - s;
-        var x = u * u * u * _x0 + 3 * u * u * s * _cx + 3 * u * s * s * _cx + s * s * s * ObstacleLayout.GoalX;
-        var y = u * u * u * _y0 + 3 * u * u * s * _c1y + 3 * u * s * s * _c2y + s * s * s * ObstacleLayout.GoalY;
-        return (x, y);
+        for (var i = 1; i <= SamplesPerSegment; i++)
+        {
+            var s = i / (double)SamplesPerSegment;
+            var u = 1 - s;
+            double B(double a, double b, double c, double d) => u * u * u * a + 3 * u * u * s * b + 3 * u * s * s * c + s * s * s * d;
+            _points.Add((B(p0.X, p1.X, p2.X, p3.X), B(p0.Y, p1.Y, p2.Y, p3.Y)));
+        }
     }
 
+    /// <summary>The steering rate (rad/s) for this tick.</summary>
     public float[] Action(ObstacleWorld world)
     {
-        var (x, y) = PointAt((world.EpisodeTick + 1) / (double)world.Fps);
-        return [(float)x, (float)y];
+        // Nearest path point at or after the last one (the path never doubles back), then the point a lookahead further.
+        var best = double.MaxValue;
+        for (var i = _progress; i < Math.Min(_points.Count, _progress + 60); i++)
+        {
+            var d = Distance(_points[i], (world.X, world.Y));
+            if (d < best) { best = d; _progress = i; }
+        }
+        var target = _points[^1];
+        for (var i = _progress; i < _points.Count; i++)
+            if (Distance(_points[i], (world.X, world.Y)) >= Lookahead) { target = _points[i]; break; }
+        // Pure pursuit: curvature 2·sin(α)/L to the target at angle α from the heading; rate = speed × curvature.
+        var bearing = Math.Atan2(target.X - world.X, target.Y - world.Y);
+        var alpha = Math.IEEERemainder(bearing - world.Heading, 2 * Math.PI);
+        var rate = ObstacleLayout.Speed * 2 * Math.Sin(alpha) / Lookahead;
+        return [(float)Math.Clamp(rate, -ObstacleLayout.MaxTurnRate, ObstacleLayout.MaxTurnRate)];
     }
+
+    private static double Distance((double X, double Y) a, (double X, double Y) b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
 }

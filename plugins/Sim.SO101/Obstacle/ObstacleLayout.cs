@@ -1,10 +1,11 @@
 namespace RobotHost.Plugins.Sim.SO101.Obstacle;
 
 /// <summary>
-/// Geometry of the 2-D obstacle task (lecture 1's tree in the path), in arena units: the arena is x ∈ [−1, 1],
-/// y ∈ [0, 2]; the agent (a disc of radius 0.04) starts near (0, 0.2) and must reach the goal at (0, 1.8); a wide
-/// rectangular obstacle sits in between, centred at (0, 1.0), 0.9 wide and 0.3 tall. The start spread (±0.15 in x)
-/// is far narrower than the obstacle, so the average of a left and a right pass runs straight into it.
+/// Geometry of the 2-D obstacle task (lecture 1's tree in the road), in arena units: the arena is x ∈ [−1, 1],
+/// y ∈ [0, 2]; the agent, a car (a disc of radius 0.04) that drives at a constant speed and can only steer, starts near
+/// (0, 0.2) heading up and must reach the goal at (0, 1.8); a wide rectangular obstacle sits in between, centred at
+/// (0, 1.0), 0.9 wide and 0.3 tall. The start spread (±0.05 in x) is far narrower than the obstacle, so "steer
+/// straight", the average of "steer left" and "steer right", drives into it.
 /// </summary>
 public static class ObstacleLayout
 {
@@ -15,16 +16,21 @@ public static class ObstacleLayout
     public const double ObstacleHalfWidth = 0.45, ObstacleHalfHeight = 0.15;
     public const double GoalX = 0.0, GoalY = 1.8;
     /// <summary>Reached when the agent's centre is this close to the goal.</summary>
-    public const double GoalRadius = 0.06;
-    public const double StartY = 0.2, StartSpreadX = 0.15, StartSpreadY = 0.05;
-    /// <summary>Largest move per tick (3 units/s at 30 fps): an action further away is approached at this speed.</summary>
-    public const double MaxSpeed = 3.0;
+    public const double GoalRadius = 0.08;
+    public const double StartY = 0.2, StartSpreadX = 0.05, StartSpreadY = 0.05;
+    /// <summary>The car's constant forward speed in units/s: it cannot stop and wait, only steer.</summary>
+    public const double Speed = 1.0;
+    /// <summary>Largest steering rate in rad/s (turning radius Speed/MaxTurnRate = 0.25); larger commands are clamped.</summary>
+    public const double MaxTurnRate = 4.0;
 
     /// <summary>True when a disc of the agent's radius at (x, y) touches the obstacle.</summary>
-    public static bool Touches(double x, double y)
+    public static bool Touches(double x, double y) => Clearance(x, y) < 0;
+
+    /// <summary>Gap between the agent's disc at (x, y) and the obstacle (negative when they overlap).</summary>
+    public static double Clearance(double x, double y)
     {
         var dx = Math.Max(Math.Abs(x - ObstacleCenterX) - ObstacleHalfWidth, 0);
         var dy = Math.Max(Math.Abs(y - ObstacleCenterY) - ObstacleHalfHeight, 0);
-        return dx * dx + dy * dy < AgentRadius * AgentRadius;
+        return Math.Sqrt(dx * dx + dy * dy) - AgentRadius;
     }
 }

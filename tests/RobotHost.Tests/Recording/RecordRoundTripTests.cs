@@ -124,7 +124,7 @@ public sealed class RecordRoundTripTests
         using var reader = session.Catalog.DatasetFormat("lerobot").Open(root);
         Assert.Equal(result.Episodes.Select(e => e.Frames), reader.Episodes.Select(e => e.Length));
         Assert.Equal("obstacle_2d", reader.Schema.RobotType);
-        Assert.Equal([2], reader.Schema[FeatureKeys.Action].Shape);
+        Assert.Equal([1], reader.Schema[FeatureKeys.Action].Shape);   // the steering rate
         Assert.Equal([96, 96, 3], reader.Schema[FeatureKeys.Image("top")].Shape);
         Assert.True(reader.GetFrame(reader.TotalFrames - 1).Images[FeatureKeys.Image("top")].IsWellFormed);
         // The last frame of each episode is the one whose step succeeded.

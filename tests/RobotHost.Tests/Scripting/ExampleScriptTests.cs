@@ -108,6 +108,6 @@ public sealed class ExampleScriptTests
         Assert.Equal(reader.Episodes.Sum(e => (long)e.Length), reader.TotalFrames);
         var last = reader.GetFrame(reader.TotalFrames - 1, withImages: false);
         Assert.Equal(reader.Episodes.Count - 1, last.EpisodeIndex);
-        Assert.Equal(2, last.Values[FeatureKeys.State].Length);
+        Assert.Equal(3, last.Values[FeatureKeys.State].Length);   // x, y, heading
     }
 }
