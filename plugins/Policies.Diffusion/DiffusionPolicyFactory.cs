@@ -1,29 +1,16 @@
-using RobotHost.Learning.Normalization;
 using RobotHost.Learning.Generative;
 using RobotHost.Learning.Policies;
-using RobotHost.Sdk;
 
 namespace RobotHost.Plugins.Policies.Diffusion;
 
 /// <summary>The <c>diffusion</c> policy family: presets <c>paper</c> (default) and <c>small</c> (a 2-core CPU in minutes).</summary>
-public sealed class DiffusionPolicyFactory : TrainablePolicyFactory<DiffusionConfig>
+public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionConfig>
 {
     /// <summary>Registered key.</summary>
     public const string Key = "diffusion";
 
     /// <inheritdoc />
     public override string PolicyType => Key;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string> Presets { get; } = ["paper", "small"];
-
-    /// <inheritdoc />
-    public override DiffusionConfig CreateConfig(string? preset) => preset switch
-    {
-        null or "paper" => new DiffusionConfig(),
-        "small" => Small,
-        _ => throw new RobotHostException($"policy '{Key}' has no preset '{preset}'; presets: {string.Join(", ", Presets)}"),
-    };
 
     /// <summary>
     /// The CPU preset: a 64/128/256 U-Net, a width-16 ResNet18 with 16 keypoints per camera, higher learning rate
@@ -41,13 +28,8 @@ public sealed class DiffusionPolicyFactory : TrainablePolicyFactory<DiffusionCon
     };
 
     /// <inheritdoc />
-    protected override PolicyModel CreateModel(DiffusionConfig config, PolicyFeatures features) => new DiffusionModel(config, features);
+    protected override DiffusionConfig SmallPreset => Small;
 
     /// <inheritdoc />
-    public override IPolicy CreatePolicy(PolicyModel model, PolicyConfig config, FeatureNormalizer normalizer)
-    {
-        var diffusion = (DiffusionConfig)config;
-        return new GenerativePolicyRuntime(Key, (GenerativePolicyModel)model, normalizer,
-            new PolicyRuntimeOptions { Device = diffusion.Device, ActionSteps = diffusion.NActionSteps });
-    }
+    protected override PolicyModel CreateModel(DiffusionConfig config, PolicyFeatures features) => new DiffusionModel(config, features);
 }

@@ -16,6 +16,22 @@ internal static class Machine
     }
 
     /// <summary>The p-th percentile (0–100) of samples.</summary>
+    /// <summary>The repository root (the folder holding RobotHost.sln) above the running harness.</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
+    }
+
+    /// <summary>Resident set size of this process in MB (native memory included, unlike the GC heap).</summary>
+    public static double RssMb()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64 / 1048576.0;
+    }
+
     public static double Percentile(IReadOnlyList<double> samples, double p)
     {
         if (samples.Count == 0) return double.NaN;
