@@ -40,8 +40,11 @@ public sealed partial class VideoTools
     internal static string EncoderArguments(string codec) => codec switch
     {
         // GOP 2 as LeRobot (video_utils.encode_video_frames g=2): cheap random access. No B-frames, so pts = dts and
-        // concatenated segments keep exact frame times.
-        "h264" => "-c:v libx264 -pix_fmt yuv420p -g 2 -bf 0 -preset fast -crf 23",
+        // concatenated segments keep exact frame times. ultrafast + zerolatency: with GOP 2 nearly every other frame is
+        // a key frame, so the slower presets buy little size for 4× the CPU (0.55 s vs 2.2 s user per 10 s of 640×480
+        // here); the encoder keeps up live on a loaded machine and holds no look-ahead, so closing a segment at the end
+        // of an episode is immediate (docs/bench/recording.md). No CABAC also makes training-time decodes cheaper.
+        "h264" => "-c:v libx264 -pix_fmt yuv420p -g 2 -bf 0 -preset ultrafast -tune zerolatency -crf 23",
         // LeRobot's default: libsvtav1, yuv420p, g=2, crf=30.
         "av1" => "-c:v libsvtav1 -pix_fmt yuv420p -g 2 -crf 30 -preset 10",
         _ => throw new RobotHostException($"video codec '{codec}' is not supported; use h264 or av1"),
