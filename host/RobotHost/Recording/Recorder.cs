@@ -199,7 +199,8 @@ public sealed class Recorder
         {
             var started = Stopwatch.StartNew();
             var stopReason = RecordStopReason.Completed;
-            using var pump = _pump = new DatasetWriterPump(writer, options.QueueCapacityAt(fps), _log);
+            var frameBytes = source.Schema.VisualFeatures.Sum(f => (long)f.Shape.Aggregate(1, (a, b) => a * b));
+            using var pump = _pump = new DatasetWriterPump(writer, options.QueueCapacityAt(fps, frameBytes), _log);
             // Saves handed to the writer and not yet reported, oldest first. The next episode does not wait for them:
             // its frames queue behind the save in the writer's queue (same order as before), so the time between
             // episodes is the reset phase alone; only a full queue (a save slower than the queue's seconds) shows.
