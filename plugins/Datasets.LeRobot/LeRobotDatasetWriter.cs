@@ -252,11 +252,9 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
             renames.Add((temp, final));
             videoPlacement[f.Key] = (cursor with { Duration = cursor.Duration + duration, Exists = true }, cursor.Duration, cursor.Duration + duration);
         }
-        // One ffmpeg per camera, side by side: each is mostly process start and file copy, so the pause between
-        // episodes does not grow with the number of cameras.
-        var joins = concats.Select(c => Task.Run(() => _video.Concat(c.Parts, c.Output))).ToArray();
-        try { Task.WaitAll(joins); }
-        catch (AggregateException) { joins.First(t => t.IsFaulted).GetAwaiter().GetResult(); } // the first failure, unwrapped (it names the file)
+        // Every camera in one ffmpeg run: the join is mostly process start, so the pause between episodes does not
+        // grow with the number of cameras.
+        _video.ConcatMany(concats);
         var joinMs = timing.Elapsed.TotalMilliseconds - encodersMs;
 
         // Statistics of this episode, then of the dataset.
