@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RobotHost.Control;
+using RobotHost.DatasetCheck;
 using RobotHost.Sdk;
 
 namespace RobotHost.Recording;
@@ -184,6 +185,8 @@ public sealed class Recorder
         private readonly ILogger _log = owner._log;
         private readonly RateLoop _loop = new(fps, options.Realtime && source.HasRealTime);
         private readonly List<RecordedEpisode> _episodes = [];
+        private readonly EpisodeInspector _inspector = new(fps);
+        private EpisodeSeries? _pendingSeries;
         private DatasetWriterPump? _pump;
         private RecordPhase _lastPhase = RecordPhase.Starting;
         private double _lastReport;
@@ -227,6 +230,7 @@ public sealed class Recorder
                     var endedBy = "time";
                     _frames = 0;
                     _phaseEnd = maxFrames;
+                    _inspector.Begin();
                     episodeOpen = true;
                     var request = RecordRequest.None;
                     var clock = Stopwatch.StartNew();
@@ -240,6 +244,7 @@ public sealed class Recorder
                         var tick = source.Tick();
                         if (_loop.Realtime) pump.TryAddFrame(tick.Frame);
                         else pump.AddFrame(tick.Frame, cancel); // no real time to protect: wait for the writer, lose nothing
+                        _inspector.Add(tick.Frame);
                         _frames++;
                         repeats += tick.CameraRepeats;
                         success = tick.Success ?? success;
@@ -267,6 +272,7 @@ public sealed class Recorder
                         pendingSave = pump.SaveEpisodeAsync(task);
                         episodeOpen = false;
                         pendingEpisode = (_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy);
+                        _pendingSeries = _inspector.Take(_episodeIndex);
                     }
                     if (request == RecordRequest.Stop) { stop = true; stopReason = RecordStopReason.Stopped; break; }
                     if (_episodes.Count + (pendingSave is null ? 0 : 1) >= options.Episodes) break;
@@ -361,13 +367,27 @@ public sealed class Recorder
         private void Complete((int EpisodeIndex, double SaveSeconds) saved,
             (int Frames, int Seed, double DurationS, long Dropped, long Repeats, bool? Success, string EndedBy) e, double waitS)
         {
-            var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy);
+            // The dataset check's single-episode findings, told while the operator can still re-record (issue #10).
+            var series = _pendingSeries is { } s && s.Episode != saved.EpisodeIndex ? WithIndex(s, saved.EpisodeIndex) : _pendingSeries;
+            _pendingSeries = null;
+            var warnings = _inspector.Inspect(series);
+            foreach (var warning in warnings)
+            {
+                _log.LogWarning("check: {Warning}", warning);
+                (progress as IRecordNotices)?.Notice("check: " + warning);
+            }
+            var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy, warnings);
             _episodes.Add(episode);
             _savedFrames += e.Frames;
             _log.LogInformation("saved episode {Episode}: {Frames} frames in {Duration:F1} s (ended by {EndedBy}{Success}), save {Save:F0} ms, waited {Wait:F0} ms, dropped {Dropped}, camera repeats {Repeats}",
                 episode.EpisodeIndex, episode.Frames, episode.DurationS, episode.EndedBy, e.Success is null ? "" : e.Success.Value ? ", success" : ", no success",
                 episode.SaveS * 1000, episode.WaitS * 1000, episode.DroppedFrames, episode.CameraRepeats);
         }
+
+        private static EpisodeSeries WithIndex(EpisodeSeries s, int index) => new()
+        {
+            Episode = index, FromIndex = s.FromIndex, Task = s.Task, State = s.State, Action = s.Action, Timestamps = s.Timestamps, Success = s.Success,
+        };
 
         private void Report(RecordPhase phase, bool force = false)
         {
