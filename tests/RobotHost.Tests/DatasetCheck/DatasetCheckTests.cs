@@ -49,6 +49,8 @@ public sealed class DatasetCheckTests
         Assert.Equal("pass", CheckById(report, "idle_frames").GetProperty("status").GetString());
         Assert.Equal("pass", CheckById(report, "incomplete_episodes").GetProperty("status").GetString());
         Assert.Equal("pass", CheckById(report, "stats_consistency").GetProperty("status").GetString());
+        // Six zones reached with one technique: zones must not pass for techniques.
+        Assert.Equal("pass", CheckById(report, "technique_consistency").GetProperty("status").GetString());
         foreach (var plot in report.GetProperty("plots").EnumerateObject())
             Assert.True(new FileInfo(plot.Value.GetString()!).Length > 1000, $"plot {plot.Name} is empty");
         Assert.True(report.GetProperty("plots").TryGetProperty("coverage", out _));
