@@ -108,7 +108,7 @@ public static partial class DatasetChecker
         if (signature is null)
             return new CheckResult(id, title, CheckStatus.Pass, "not applicable: needs a gripper that closes in 4+ episodes and pan, lift, elbow and wrist_flex joints", []);
         var members = Enumerable.Range(0, c.Episodes.Count).Where(e => c.GraspFrames[e] > 0).ToList();
-        var signatures = members.Select(e => signature.Of(c.Episodes[e], c.GraspFrames[e])).ToList();
+        var signatures = members.Select(e => signature.Of(c.Episodes[e], IdleRuns(c.Episodes[e], o.StillTolerance).Start, c.GraspFrames[e])).ToList();
         var n = members.Count;
         var d = new double[n, n];
         for (var i = 0; i < n; i++)

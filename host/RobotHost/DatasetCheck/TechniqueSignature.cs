@@ -63,11 +63,16 @@ internal sealed class TechniqueSignature
     /// <summary>The gripper pitch at the grasp (degrees, up to a constant).</summary>
     public double PitchAt(EpisodeSeries episode, int frame) => Pitch(episode.State[frame], _pitchJoints, _signs);
 
-    /// <summary>The approach to the grasp resampled by task phase: pitch and pan relative to the grasp, <see cref="Points"/> samples each.</summary>
-    public double[] Of(EpisodeSeries episode, int graspFrame)
+    /// <summary>
+    /// The approach to the grasp resampled by task phase — from <see cref="ApproachFrom"/> of the way between the first
+    /// move (<paramref name="moveFrame"/>, after any idle start) and the grasp, to the grasp: pitch and pan relative to
+    /// the grasp, <see cref="Points"/> samples each.
+    /// </summary>
+    public double[] Of(EpisodeSeries episode, int moveFrame, int graspFrame)
     {
         var result = new double[2 * Points];
-        var from = ApproachFrom * graspFrame;
+        moveFrame = Math.Clamp(moveFrame, 0, graspFrame);
+        var from = moveFrame + ApproachFrom * (graspFrame - moveFrame);
         var panAtGrasp = episode.State[graspFrame][_pan];
         for (var p = 0; p < Points; p++)
         {
