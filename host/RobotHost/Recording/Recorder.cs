@@ -373,7 +373,7 @@ public sealed class Recorder
             var warnings = _inspector.Inspect(series);
             foreach (var warning in warnings)
             {
-                _log.LogWarning("check: {Warning}", warning);
+                _log.LogWarning("check: {Warning:l}", warning); // :l — no quotes in the log pane
                 (progress as IRecordNotices)?.Notice("check: " + warning);
             }
             var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy, warnings);

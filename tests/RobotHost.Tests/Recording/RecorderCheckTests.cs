@@ -12,9 +12,10 @@ namespace RobotHost.Tests.Recording;
 /// </summary>
 public sealed class RecorderCheckTests
 {
-    private static HostSession Session(string home) => HostSession.Start(new HostOptions
+    private static HostSession Session(string home, Serilog.Core.ILogEventSink? logPane = null) => HostSession.Start(new HostOptions
     {
         Paths = new HostPaths(home),
+        ExtraLogSink = logPane,
         PluginDirectories = [RepoPaths.PluginDirectory],
         IncludeDefaultPluginDirectories = false,
     });
@@ -23,7 +24,8 @@ public sealed class RecorderCheckTests
     public void Each_saved_episode_with_idle_start_is_reported_while_recording_and_a_clean_one_is_not()
     {
         var home = RepoPaths.NewTempDirectory("rec-check");
-        using var session = Session(home);
+        var logPane = new RobotHost.Tui.LogRingSink();
+        using var session = Session(home, logPane);
         var notices = new NoticeSpy();
         var options = new RecordOptions
         {
@@ -39,6 +41,8 @@ public sealed class RecorderCheckTests
             Assert.Matches($@"^episode {episode.EpisodeIndex} has 2\.\d s idle at the start$", warning);
             Assert.Contains("check: " + warning, notices.Lines);
             Assert.Contains("check: " + warning, result.Summary());
+            // The TUI's log pane is such an extra sink: it shows the same line as a warning.
+            Assert.Contains(logPane.Tail(200), line => line.EndsWith(" WRN check: " + warning, StringComparison.Ordinal));
         }
         Assert.Equal(2, notices.Lines.Count);
 
