@@ -104,7 +104,7 @@ public static partial class DatasetChecker
     {
         const string id = "technique_consistency", title = "Consistent technique";
         var o = c.Options;
-        var signature = TechniqueSignature.For(c.StateNames, c.Episodes, c.GraspFrames);
+        var signature = TechniqueSignature.For(c.StateNames, c.Episodes, c.GraspFrames, c.Fps);
         if (signature is null)
             return new CheckResult(id, title, CheckStatus.Pass, "not applicable: needs a gripper that closes in 4+ episodes and pan, lift, elbow and wrist_flex joints", []);
         var members = Enumerable.Range(0, c.Episodes.Count).Where(e => c.GraspFrames[e] > 0).ToList();

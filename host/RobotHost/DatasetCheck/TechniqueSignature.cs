@@ -11,9 +11,10 @@ namespace RobotHost.DatasetCheck;
 /// to its value at the grasp — a top-down grasp descends onto the object, a side grasp swings in from one side.
 /// </para>
 /// <para>
-/// Calibrations differ in each joint's sign, so the sign pattern is taken from the data: the one whose pitch at the
-/// grasp varies least (robustly) over the dataset, since the majority technique holds the gripper at a steady pitch
-/// wherever it grasps while a wrong sign pattern follows the position.
+/// Calibrations differ in each joint's sign, so the sign pattern is taken from the data: the one whose pitch stays
+/// steadiest over the last half second before each grasp, while the hand closes in on the object — the arm's joints
+/// move, but a hand keeps its orientation then; a wrong sign pattern follows the joints. Within episodes, so it does
+/// not depend on how many episodes use which technique.
 /// </para>
 /// </summary>
 internal sealed class TechniqueSignature
@@ -34,14 +35,15 @@ internal sealed class TechniqueSignature
     }
 
     /// <summary>The pitch joints named (e.g. <c>shoulder_lift.pos</c>, <c>elbow_flex.pos</c>, <c>wrist_flex.pos</c>), or null when the arm has no such chain.</summary>
-    public static TechniqueSignature? For(IReadOnlyList<string> stateNames, IReadOnlyList<EpisodeSeries> episodes, IReadOnlyList<int> graspFrames)
+    public static TechniqueSignature? For(IReadOnlyList<string> stateNames, IReadOnlyList<EpisodeSeries> episodes, IReadOnlyList<int> graspFrames, int fps)
     {
         int Find(string part) => stateNames.ToList().FindIndex(n => n.Contains(part, StringComparison.OrdinalIgnoreCase));
         int pan = Find("pan"), lift = Find("lift"), elbow = Find("elbow"), wrist = Find("wrist_flex");
         if (pan < 0 || lift < 0 || elbow < 0 || wrist < 0) return null;
         int[] joints = [lift, elbow, wrist];
-        var grasps = Enumerable.Range(0, episodes.Count).Where(e => graspFrames[e] >= 0).Select(e => episodes[e].State[graspFrames[e]]).ToList();
-        if (grasps.Count < 4) return null;
+        var closingIn = Enumerable.Range(0, episodes.Count).Where(e => graspFrames[e] > 0)
+            .Select(e => episodes[e].State[Math.Max(0, graspFrames[e] - Math.Max(2, fps / 2))..(graspFrames[e] + 1)]).ToList();
+        if (closingIn.Count < 4) return null;
         double[]? best = null;
         var bestSpread = double.MaxValue;
         foreach (var se in new[] { 1.0, -1.0 })
@@ -49,8 +51,11 @@ internal sealed class TechniqueSignature
             foreach (var sw in new[] { 1.0, -1.0 })
             {
                 double[] signs = [1, se, sw];
-                var pitches = grasps.Select(q => Pitch(q, joints, signs)).ToList();
-                var spread = TrajectoryDistance.Mad(pitches);
+                var spread = TrajectoryDistance.Median(closingIn.Select(frames =>
+                {
+                    var pitches = frames.Select(q => Pitch(q, joints, signs)).ToList();
+                    return pitches.Max() - pitches.Min();
+                }));
                 if (spread < bestSpread) (bestSpread, best) = (spread, signs);
             }
         }
