@@ -12,6 +12,8 @@ namespace RobotHost.Recording;
 /// <param name="CameraRepeats">Ticks where a camera had no new frame and its previous one was reused.</param>
 /// <param name="Success">Task success at the end (simulated tasks), else null.</param>
 /// <param name="EndedBy">Why it ended: <c>time</c>, <c>done</c>, <c>operator</c>, <c>stop</c>, <c>steps</c>.</param>
+/// <param name="Warnings">What the dataset check found in this episode alone (<c>DatasetChecker.InspectEpisode</c>), e.g.
+/// "episode 12 has 2.1 s idle at the start"; empty when it looks fine.</param>
 public sealed record RecordedEpisode(
     int EpisodeIndex,
     int Frames,
@@ -22,8 +24,12 @@ public sealed record RecordedEpisode(
     long DroppedFrames,
     long CameraRepeats,
     bool? Success,
-    string EndedBy)
+    string EndedBy,
+    IReadOnlyList<string>? Warnings = null)
 {
+    /// <summary>The check's findings for this episode (never null).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Warnings ?? [];
+
     /// <summary>Seconds from the session's start to this episode's first frame.</summary>
     public double StartS { get; init; }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RobotHost.Control;
+using RobotHost.DatasetCheck;
 using RobotHost.Sdk;
 
 namespace RobotHost.Recording;
@@ -184,6 +185,7 @@ public sealed class Recorder
         private readonly ILogger _log = owner._log;
         private readonly RateLoop _loop = new(fps, options.Realtime && source.HasRealTime);
         private readonly List<RecordedEpisode> _episodes = [];
+        private readonly EpisodeInspector _inspector = new(fps);
         private DatasetWriterPump? _pump;
         private RecordPhase _lastPhase = RecordPhase.Starting;
         private double _lastReport;
@@ -223,6 +225,7 @@ public sealed class Recorder
                     var endedBy = "time";
                     _frames = 0;
                     _phaseEnd = maxFrames;
+                    _inspector.Begin();
                     episodeOpen = true;
                     var request = RecordRequest.None;
                     var clock = Stopwatch.StartNew();
@@ -238,6 +241,7 @@ public sealed class Recorder
                         if (_frames == 0) startS = started.Elapsed.TotalSeconds;
                         if (_loop.Realtime) pump.TryAddFrame(tick.Frame);
                         else pump.AddFrame(tick.Frame, cancel); // no real time to protect: wait for the writer, lose nothing
+                        _inspector.Add(tick.Frame);
                         _frames++;
                         repeats += tick.CameraRepeats;
                         success = tick.Success ?? success;
@@ -266,7 +270,7 @@ public sealed class Recorder
                         if (dropped > 0)
                             _log.LogError("episode {Episode}: {Dropped} of {Frames} frames were dropped because the writer could not keep up; the episode has gaps — re-record it", _episodeIndex, dropped, _frames + dropped);
                         pendingSaves.Enqueue(new PendingSave(pump.SaveEpisodeAsync(task),
-                            new EpisodeFacts(_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy, startS, endS)));
+                            new EpisodeFacts(_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy, startS, endS, _inspector.Take(nextIndex))));
                         nextIndex++;
                         episodeOpen = false;
                     }
@@ -369,7 +373,15 @@ public sealed class Recorder
 
         private void Complete((int EpisodeIndex, double SaveSeconds) saved, EpisodeFacts e, double waitS)
         {
-            var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy)
+            // The dataset check's single-episode findings, told while the operator can still re-record (issue #10).
+            var series = e.Series is { } s && s.Episode != saved.EpisodeIndex ? WithIndex(s, saved.EpisodeIndex) : e.Series;
+            var warnings = _inspector.Inspect(series);
+            foreach (var warning in warnings)
+            {
+                _log.LogWarning("check: {Warning:l}", warning); // :l — no quotes in the log pane
+                (progress as IRecordNotices)?.Notice("check: " + warning);
+            }
+            var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy, warnings)
             {
                 StartS = e.StartS,
                 EndS = e.EndS,
@@ -380,6 +392,11 @@ public sealed class Recorder
                 episode.EpisodeIndex, episode.Frames, episode.DurationS, episode.EndedBy, e.Success is null ? "" : e.Success.Value ? ", success" : ", no success",
                 episode.SaveS * 1000, episode.WaitS * 1000, episode.DroppedFrames, episode.CameraRepeats);
         }
+
+        private static EpisodeSeries WithIndex(EpisodeSeries s, int index) => new()
+        {
+            Episode = index, FromIndex = s.FromIndex, Task = s.Task, State = s.State, Action = s.Action, Timestamps = s.Timestamps, Success = s.Success,
+        };
 
         private void Report(RecordPhase phase, bool force = false)
         {
@@ -412,7 +429,7 @@ public sealed class Recorder
         private sealed record PendingSave(Task<(int EpisodeIndex, double SaveSeconds)> Save, EpisodeFacts Episode);
 
         /// <summary>What the loop measured of an episode before its save completed.</summary>
-        private sealed record EpisodeFacts(int Frames, int Seed, double DurationS, long Dropped, long Repeats, bool? Success, string EndedBy, double StartS, double EndS);
+        private sealed record EpisodeFacts(int Frames, int Seed, double DurationS, long Dropped, long Repeats, bool? Success, string EndedBy, double StartS, double EndS, EpisodeSeries? Series);
 
         private void TryQuietly(Action action)
         {
