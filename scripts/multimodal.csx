@@ -6,7 +6,7 @@
 //
 //   robothost run scripts/multimodal.csx                    100 demos, 4 policies, 100 held-out seeds each
 //   robothost run scripts/multimodal.csx -- --quick         a smoke run (tests use it)
-//   robothost run scripts/multimodal.csx -- --policies mlp,diffusion --steps 3000 --eval-episodes 200
+//   robothost run scripts/multimodal.csx -- --policies mlp,diffusion --steps 3000 --eval-episodes 200 --unet [32,64,128]
 //
 // Output (default out/multimodal/): results.md, comparison.png, and per policy eval/<policy>/trajectories.png + eval.json.
 
@@ -18,7 +18,12 @@ var episodes = Args.Int("episodes", quick ? 4 : 100);
 var steps = Args.Int("steps", quick ? 10 : 2000);
 var evalEpisodes = Args.Int("eval-episodes", quick ? 4 : 100);
 var policies = Args.String("policies", "mlp,act,diffusion,flow_matching").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-var envOptions = new Dictionary<string, string>();   // state only: x, y
+var envOptions = new Dictionary<string, string>();   // state only: x, y, heading
+// The small presets are sized for camera tasks; a 1-D steering chunk from a 3-D state needs a far narrower U-Net,
+// which trains ~7× faster on a CPU (measured 0.81 vs 0.11 it/s on the loaded 2-core VM).
+var unet = Args.String("unet", "[16,32,64]");
+IReadOnlyDictionary<string, string>? Overrides(string policy) => policy is "diffusion" or "flow_matching"
+    ? new Dictionary<string, string> { ["down_dims"] = unet } : null;
 
 var total = Stopwatch.StartNew();
 var dataRoot = Out("data");
@@ -41,7 +46,7 @@ foreach (var policy in policies)
     var clock = Stopwatch.StartNew();
     var trainDir = Out("train", policy);
     if (Directory.Exists(trainDir)) Directory.Delete(trainDir, recursive: true);
-    var run = Train(new TrainSettings { Dataset = data.Root, Policy = policy, Preset = "small", Steps = steps, OutputDir = trainDir });
+    var run = Train(new TrainSettings { Dataset = data.Root, Policy = policy, Preset = "small", Set = Overrides(policy), Steps = steps, OutputDir = trainDir });
     var trainSeconds = clock.Elapsed.TotalSeconds;
     var eval = Evaluate(new EvalOptions
     {

@@ -214,13 +214,14 @@ public sealed class LeRobotDatasetReader : IDatasetReader
         var width = feature.Shape[1];
         var frameBytes = (long)width * height * 3;
         // Whole episodes at training sizes; about 64 MB blocks for big frames so one read never floods the cache.
-        var blockSize = (int)Math.Clamp(Math.Min(64L << 20, _cacheBudget / 4) / frameBytes, 8, Math.Max(8, episode.Length));
+        var decodeFrames = Math.Max(8, (int)Math.Min(int.MaxValue, Math.Min(64L << 20, _cacheBudget / 4) / frameBytes));
+        var blockSize = Math.Min(decodeFrames, Math.Max(8, episode.Length));
         var block = frameInEpisode / blockSize;
         var first = block * blockSize;
         var count = Math.Min(blockSize, episode.Length - first);
         var frames = _cache.Get((feature.Key, episodePosition, block), count * frameBytes,
             () => episode.Length <= blockSize
-                ? DecodeEpisodes(feature, episodePosition, blockSize, frameBytes, width, height)
+                ? DecodeEpisodes(feature, episodePosition, decodeFrames, frameBytes, width, height)
                 : DecodeBlock(feature, episode, first, count, width, height));
         var index = episode.FromIndex + frameInEpisode;
         return new CameraFrame(width, height, frames[frameInEpisode - first], _frameIndex[index], _timestamp[index]);
@@ -230,7 +231,7 @@ public sealed class LeRobotDatasetReader : IDatasetReader
     /// Decodes an episode together with the episodes that follow it in the same mp4 (up to one block of frames) in
     /// one ffmpeg run, caching the neighbours too: at training sizes a process start costs more than the decode.
     /// </summary>
-    private IReadOnlyList<byte[]> DecodeEpisodes(FeatureSpec feature, int episodePosition, int blockSize, long frameBytes, int width, int height)
+    private IReadOnlyList<byte[]> DecodeEpisodes(FeatureSpec feature, int episodePosition, int maxFrames, long frameBytes, int width, int height)
     {
         var group = new List<int> { episodePosition };
         var frames = _episodes[episodePosition].Length;
@@ -239,7 +240,7 @@ public sealed class LeRobotDatasetReader : IDatasetReader
             var previous = _episodes[group[^1]];
             var next = _episodes[episodePosition + group.Count];
             if (!previous.Videos.TryGetValue(feature.Key, out var a) || !next.Videos.TryGetValue(feature.Key, out var b)) break;
-            if (a.Path != b.Path || Math.Abs(b.FromTimestamp - a.ToTimestamp) > ToleranceSeconds || frames + next.Length > blockSize) break;
+            if (a.Path != b.Path || Math.Abs(b.FromTimestamp - a.ToTimestamp) > ToleranceSeconds || frames + next.Length > maxFrames) break;
             group.Add(episodePosition + group.Count);
             frames += next.Length;
         }

@@ -192,7 +192,9 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_rows.Count == 0 || _episodeDirectory is null)
             throw new RobotHostException("no frames recorded in this episode; nothing to save");
+        var timing = System.Diagnostics.Stopwatch.StartNew();
         foreach (var encoder in _encoders.Values) encoder.Finish();
+        var encodersMs = timing.Elapsed.TotalMilliseconds;
 
         var episodeIndex = EpisodeCount;
         var length = _rows.Count;
@@ -224,6 +226,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
 
         // Videos: the episode's segment goes onto the end of the camera's current file.
         var videoPlacement = new Dictionary<string, (VideoCursor Cursor, double From, double To)>();
+        var concats = new List<(IReadOnlyList<(string Path, double Duration)> Parts, string Output)>();
         foreach (var f in Schema.VisualFeatures)
         {
             var segment = _encoders[f.Key].OutputPath;
@@ -240,7 +243,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
             if (cursor.Exists)
             {
                 temp = TempPath(f.Key + ".mp4");
-                _video.Concat([(Path.Combine(Root, final), cursor.Duration), (segment, duration)], temp);
+                concats.Add(([(Path.Combine(Root, final), cursor.Duration), (segment, duration)], temp));
             }
             else
             {
@@ -249,6 +252,10 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
             renames.Add((temp, final));
             videoPlacement[f.Key] = (cursor with { Duration = cursor.Duration + duration, Exists = true }, cursor.Duration, cursor.Duration + duration);
         }
+        // Every camera in one ffmpeg run: the join is mostly process start, so the pause between episodes does not
+        // grow with the number of cameras.
+        _video.ConcatMany(concats);
+        var joinMs = timing.Elapsed.TotalMilliseconds - encodersMs;
 
         // Statistics of this episode, then of the dataset.
         var episodeStats = new Dictionary<string, FeatureStats>();
@@ -317,7 +324,8 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         _totalFrames += length;
         EpisodeCount = episodeIndex + 1;
         ClearEpisode();
-        _logger.LogInformation("Saved episode {Episode} ({Frames} frames, task '{Task}') to {Root}", episodeIndex, length, task, Root);
+        _logger.LogInformation("Saved episode {Episode} ({Frames} frames, task '{Task}') to {Root} in {Ms:F0} ms (encoders {EncodersMs:F0}, video join {JoinMs:F0}, tables and commit {CommitMs:F0})",
+            episodeIndex, length, task, Root, timing.Elapsed.TotalMilliseconds, encodersMs, joinMs, timing.Elapsed.TotalMilliseconds - encodersMs - joinMs);
         return episodeIndex;
     }
 

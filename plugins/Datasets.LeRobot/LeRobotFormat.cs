@@ -10,13 +10,22 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 /// </summary>
 /// <param name="loggerFactory">Where writers and readers log (recovery after a crash, discarded episodes).</param>
 /// <param name="video">The ffmpeg to use (default: found on PATH).</param>
-public sealed class LeRobotFormat(ILoggerFactory? loggerFactory = null, VideoTools? video = null) : IDatasetFormat
+public sealed class LeRobotFormat(ILoggerFactory? loggerFactory = null, VideoTools? video = null) : IDatasetFormat, IUsesPluginContext
 {
     /// <summary>The registry key.</summary>
     public const string Key = "lerobot";
 
-    private readonly ILoggerFactory _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    // Registered with no logger; the host's context supplies one (recovery and discard lines reach the log file).
+    private volatile ILoggerFactory _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    private readonly bool _loggerGiven = loggerFactory is not null;
     private readonly VideoTools _video = video ?? new VideoTools();
+
+    /// <inheritdoc />
+    public void UsePluginContext(IPluginContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_loggerGiven) _loggerFactory = context.LoggerFactory;
+    }
 
     /// <inheritdoc />
     public bool CanOpen(string root) => File.Exists(Path.Combine(root, LeRobotLayout.InfoPath));

@@ -40,8 +40,11 @@ public sealed partial class VideoTools
     internal static string EncoderArguments(string codec) => codec switch
     {
         // GOP 2 as LeRobot (video_utils.encode_video_frames g=2): cheap random access. No B-frames, so pts = dts and
-        // concatenated segments keep exact frame times.
-        "h264" => "-c:v libx264 -pix_fmt yuv420p -g 2 -bf 0 -preset fast -crf 23",
+        // concatenated segments keep exact frame times. ultrafast + zerolatency: with GOP 2 nearly every other frame is
+        // a key frame, so the slower presets buy little size for 4× the CPU (0.55 s vs 2.2 s user per 10 s of 640×480
+        // here); the encoder keeps up live on a loaded machine and holds no look-ahead, so closing a segment at the end
+        // of an episode is immediate (docs/bench/recording.md). No CABAC also makes training-time decodes cheaper.
+        "h264" => "-c:v libx264 -pix_fmt yuv420p -g 2 -bf 0 -preset ultrafast -tune zerolatency -crf 23",
         // LeRobot's default: libsvtav1, yuv420p, g=2, crf=30.
         "av1" => "-c:v libsvtav1 -pix_fmt yuv420p -g 2 -crf 30 -preset 10",
         _ => throw new RobotHostException($"video codec '{codec}' is not supported; use h264 or av1"),
@@ -63,13 +66,7 @@ public sealed partial class VideoTools
     public void Concat(IReadOnlyList<(string Path, double Duration)> parts, string outputPath)
     {
         var list = outputPath + ".txt";
-        var text = new StringBuilder();
-        foreach (var (path, duration) in parts)
-        {
-            text.Append("file '").Append(Path.GetFullPath(path).Replace("'", "'\\''")).Append("'\n");
-            text.Append("duration ").Append(duration.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        }
-        File.WriteAllText(list, text.ToString());
+        File.WriteAllText(list, ConcatList(parts));
         try
         {
             Run($"-hide_banner -nostdin -v error -f concat -safe 0 -i \"{list}\" -c copy -movflags +faststart -y \"{outputPath}\"", parts[0].Path);
@@ -78,6 +75,50 @@ public sealed partial class VideoTools
         {
             File.Delete(list);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Concat"/> for several outputs (one per camera) in a single ffmpeg run: on a loaded machine the process
+    /// start (0.4–0.7 s here, ffmpeg links a hundred libraries) costs more than copying the packets.
+    /// </summary>
+    public void ConcatMany(IReadOnlyList<(IReadOnlyList<(string Path, double Duration)> Parts, string Output)> joins)
+    {
+        if (joins.Count == 0) return;
+        if (joins.Count == 1)
+        {
+            Concat(joins[0].Parts, joins[0].Output);
+            return;
+        }
+        var lists = new List<string>();
+        try
+        {
+            var inputs = new StringBuilder();
+            var outputs = new StringBuilder();
+            for (var i = 0; i < joins.Count; i++)
+            {
+                var list = joins[i].Output + ".txt";
+                File.WriteAllText(list, ConcatList(joins[i].Parts));
+                lists.Add(list);
+                inputs.Append(CultureInfo.InvariantCulture, $"-f concat -safe 0 -i \"{list}\" ");
+                outputs.Append(CultureInfo.InvariantCulture, $"-map {i} -c copy -movflags +faststart -y \"{joins[i].Output}\" ");
+            }
+            Run($"-hide_banner -nostdin -v error {inputs}{outputs}", joins[0].Parts[0].Path);
+        }
+        finally
+        {
+            foreach (var list in lists) File.Delete(list);
+        }
+    }
+
+    private static string ConcatList(IReadOnlyList<(string Path, double Duration)> parts)
+    {
+        var text = new StringBuilder();
+        foreach (var (path, duration) in parts)
+        {
+            text.Append("file '").Append(Path.GetFullPath(path).Replace("'", "'\\''")).Append("'\n");
+            text.Append("duration ").Append(duration.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return text.ToString();
     }
 
     /// <summary>Re-encodes a video to another codec (e.g. h264 → av1 for publishing), keeping frame times.</summary>

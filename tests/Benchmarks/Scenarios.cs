@@ -14,5 +14,6 @@ internal static class Scenarios
         ["recording"] = RecordingBenchmark.Run,
         ["generative"] = GenerativeBenchmark.Run,
         ["learning"] = LearningBenchmark.Run,
+        ["datasetcheck"] = DatasetCheckBenchmark.Run,
     };
 }

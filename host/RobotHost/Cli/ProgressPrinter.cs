@@ -6,12 +6,13 @@ namespace RobotHost.Cli;
 /// Prints recording progress on stderr from its own thread, so a slow terminal or pipe never stalls the control loop.
 /// On a terminal: one line rewritten in place a few times a second. Otherwise: a line per phase change and per saved episode.
 /// </summary>
-public sealed class ProgressPrinter : IProgress<RecordProgress>, IDisposable
+public sealed class ProgressPrinter : IProgress<RecordProgress>, IRecordNotices, IDisposable
 {
     private readonly TextWriter _output;
     private readonly bool _interactive;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
     private RecordProgress? _latest;
     private RecordProgress? _printed;
     private int _disposed;
@@ -28,6 +29,9 @@ public sealed class ProgressPrinter : IProgress<RecordProgress>, IDisposable
     /// <inheritdoc />
     public void Report(RecordProgress value) => Volatile.Write(ref _latest, value);
 
+    /// <inheritdoc />
+    public void Notice(string message) => _notices.Enqueue(message);
+
     private void Print()
     {
         while (!_stop.Wait(_interactive ? 200 : 100)) Flush();
@@ -37,6 +41,13 @@ public sealed class ProgressPrinter : IProgress<RecordProgress>, IDisposable
 
     private void Flush()
     {
+        // Notices (the check's findings on a saved episode) each get a line of their own, above the progress line.
+        while (_notices.TryDequeue(out var notice))
+        {
+            if (!_interactive) { _output.WriteLine(notice); continue; }
+            _output.WriteLine("\r" + notice + "\u001b[K");
+            _printed = null; // the progress line was overwritten: draw it again
+        }
         var latest = Volatile.Read(ref _latest);
         if (latest is null || ReferenceEquals(latest, _printed)) return;
         if (_interactive)

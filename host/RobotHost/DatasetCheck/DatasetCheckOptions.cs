@@ -17,6 +17,10 @@ public sealed record DatasetCheckOptions
     public double StillTolerance { get; init; } = 0.5;
     /// <summary>A frame interval above this many frame periods is a drop (dataset doctors use 1.5).</summary>
     public double GapFactor { get; init; } = 1.5;
+    /// <summary>Two groups of approaches whose mean distance is this many times the spread within each are two strategies.</summary>
+    public double StrategySeparation { get; init; } = 4.0;
+    /// <summary>Approach signatures (gripper pitch, base swing; degrees RMS) closer than this never count as a different technique.</summary>
+    public double TechniqueDistanceDeg { get; init; } = 12;
     /// <summary>Policy chunk size: shorter episodes cannot fill one chunk.</summary>
     public int ChunkSize { get; init; } = 30;
     /// <summary>Also decode video frames (first and last of each episode per camera).</summary>

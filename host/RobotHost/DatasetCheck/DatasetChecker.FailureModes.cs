@@ -93,67 +93,68 @@ public static partial class DatasetChecker
             $"{episodes} episode(s) with idle frames: the policy learns to stand still");
     }
 
+    /// <summary>
+    /// Inconsistent technique, position-independent (see <see cref="TechniqueSignature"/>): each grasping episode's
+    /// approach is reduced to the gripper pitch and the base's sideways swing over the last part of the way to the
+    /// grasp, sampled by task phase (fractions of the time to the grasp), so a slow and a quick demonstration of one
+    /// technique compare equal and the object's zone does not dominate. Two clearly separated groups are reported as two
+    /// competing strategies; otherwise single episodes far from all the others are reported as outliers.
+    /// </summary>
     private static CheckResult TechniqueConsistency(CheckContext c)
     {
         const string id = "technique_consistency", title = "Consistent technique";
-        if (c.Episodes.Count < 4) return new CheckResult(id, title, CheckStatus.Pass, "too few episodes to compare", []);
-        var joints = c.BodyJoints(forPose: false);
-        var scale = joints.Select(j =>
-        {
-            var values = c.Episodes.SelectMany(e => e.Action.Select(a => (double)a[j])).ToList();
-            var mean = values.Average();
-            return Math.Max(1.0, Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count));
-        }).ToList();
-        var trajectories = c.Episodes.Select(e => TrajectoryDistance.Resample(e.Action, 40, joints, scale)).ToList();
-        var distance = TrajectoryDistance.Matrix(trajectories, band: 8);
-        List<List<int>> groups = [Enumerable.Range(0, c.Episodes.Count).ToList()];
+        var o = c.Options;
+        var signature = TechniqueSignature.For(c.StateNames, c.Episodes, c.GraspFrames, c.Fps);
+        if (signature is null)
+            return new CheckResult(id, title, CheckStatus.Pass, "not applicable: needs a gripper that closes in 4+ episodes and pan, lift, elbow and wrist_flex joints", []);
+        var members = Enumerable.Range(0, c.Episodes.Count).Where(e => c.GraspFrames[e] > 0).ToList();
+        var signatures = members.Select(e => signature.Of(c.Episodes[e], IdleRuns(c.Episodes[e], o.StillTolerance).Start, c.GraspFrames[e])).ToList();
+        var n = members.Count;
+        var d = new double[n, n];
+        for (var i = 0; i < n; i++)
+            for (var j = i + 1; j < n; j++)
+                d[i, j] = d[j, i] = TechniqueSignature.Distance(signatures[i], signatures[j]);
+        var pitch = members.Select(e => signature.PitchAt(c.Episodes[e], c.GraspFrames[e])).ToList();
+        // Sideways swing: how far the base turns over the sampled approach (the pan samples are relative to the grasp).
+        var swing = signatures.Select(s => s.Skip(s.Length / 2).Max(Math.Abs)).ToList();
 
         var findings = new List<CheckFinding>();
-        var minority = new List<int>();
-        var split = 0;
-        foreach (var group in groups)
+        var (a, b, separation, between) = BestTwoClusters(Enumerable.Range(0, n).ToList(), d);
+        var small = a.Count <= b.Count ? a : b;
+        var large = ReferenceEquals(small, a) ? b : a;
+        var summary = $"approach signature (gripper pitch = {signature.PitchFormula}, base swing) over {n} grasping episodes";
+        if (separation >= o.StrategySeparation && between >= o.TechniqueDistanceDeg && small.Count >= 2 && small.Count >= 0.1 * n)
         {
-            var (a, b, separation) = BestTwoClusters(group, distance);
-            var small = a.Count <= b.Count ? a : b;
-            if (separation > 4.0 && small.Count >= 2 && small.Count >= 0.15 * group.Count)
-            {
-                split++;
-                minority.AddRange(small);
-            }
-        }
-        if (split > 0 && split * 2 >= groups.Count)
-        {
-            var episodes = minority.Select(e => c.Episodes[e].Episode).Order().ToList();
+            var minority = small.Select(i => c.Episodes[members[i]].Episode).Order().ToList();
+            var majority = large.Select(i => c.Episodes[members[i]].Episode).Order().ToList();
+            string Describe(List<int> group) => $"pitch at grasp {group.Average(i => pitch[i]):F0}°, swing {group.Average(i => swing[i]):F0}°";
             findings.Add(new CheckFinding(
-                $"two competing strategies: {episodes.Count} episode(s) ({EpisodeList(episodes)}) move unlike the other {c.Episodes.Count - episodes.Count}",
-                episodes, [],
-                "keep one technique: re-record or drop the minority episodes. MLP and ACT average two strategies into one that works for neither; Diffusion and flow matching can learn both"));
+                $"two strategies: episodes [{EpisodeList(minority)}] vs [{EpisodeList(majority)}] ({Describe(small)} vs {Describe(large)}; {between:F0}° apart, {separation:F1}× the spread within each)",
+                minority, [],
+                "fine for Diffusion or flow matching, which can learn both; hurts MLP and ACT, which average two strategies into one that works for neither: re-record or drop the minority episodes, or train a generative policy"));
+            return new CheckResult(id, title, CheckStatus.Warn, $"two strategies ({minority.Count} vs {majority.Count} episodes) in the {summary}", findings);
         }
-        else
+        var scores = Enumerable.Range(0, n).Select(i => TrajectoryDistance.Median(Enumerable.Range(0, n).Where(j => j != i).Select(j => d[i, j]))).ToList();
+        var median = TrajectoryDistance.Median(scores);
+        var mad = TrajectoryDistance.Mad(scores);
+        for (var i = 0; i < n; i++)
         {
-            foreach (var group in groups)
+            if (scores[i] > median + 4 * Math.Max(mad, 0.1 * median) && scores[i] > median + o.TechniqueDistanceDeg)
             {
-                var scores = group.Select(e => TrajectoryDistance.Median(group.Where(o => o != e).Select(o => distance[e, o]))).ToList();
-                var median = TrajectoryDistance.Median(scores);
-                var mad = TrajectoryDistance.Mad(scores);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    if (scores[i] > median + 4 * Math.Max(mad, 0.05 * median) && scores[i] > 2.5 * median)
-                    {
-                        var episode = c.Episodes[group[i]].Episode;
-                        findings.Add(new CheckFinding($"episode {episode} moves unlike the others (time-warped distance {scores[i]:F2} vs typical {median:F2})",
-                            [episode], [], $"watch episode {episode}; drop or re-record it if the technique differs"));
-                    }
-                }
+                var episode = c.Episodes[members[i]].Episode;
+                findings.Add(new CheckFinding(
+                    $"episode {episode} approaches unlike the others ({scores[i]:F0}° from them vs typical {median:F0}°; pitch at grasp {pitch[i]:F0}° vs median {TrajectoryDistance.Median(pitch):F0}°, swing {swing[i]:F0}°)",
+                    [episode], [], $"watch episode {episode}; drop or re-record it if the technique differs"));
             }
         }
-        return Result(id, title, findings, CheckStatus.Warn, "demonstrations follow one technique", findings.Count == 1 && findings[0].Message.StartsWith("two", StringComparison.Ordinal) ? "two strategies" : null);
+        return Result(id, title, findings, CheckStatus.Warn, $"one technique: {summary}, typical distance {median:F1}°",
+            $"{findings.Count} episode(s) approach unlike the rest");
     }
 
     /// <summary>The best split of <paramref name="members"/> around two medoids; separation = mean distance between clusters / mean within.</summary>
-    private static (List<int> A, List<int> B, double Separation) BestTwoClusters(List<int> members, double[,] d)
+    private static (List<int> A, List<int> B, double Separation, double Between) BestTwoClusters(List<int> members, double[,] d)
     {
-        if (members.Count < 4) return (members, [], 0);
+        if (members.Count < 4) return (members, [], 0, 0);
         double bestCost = double.MaxValue;
         (int, int) best = (members[0], members[1]);
         for (var i = 0; i < members.Count; i++)
@@ -166,11 +167,11 @@ public static partial class DatasetChecker
         }
         var a = members.Where(m => d[m, best.Item1] <= d[m, best.Item2]).ToList();
         var b = members.Except(a).ToList();
-        if (a.Count < 2 || b.Count < 2) return (a, b, 0);
+        if (a.Count < 2 || b.Count < 2) return (a, b, 0, 0);
         double Within(List<int> s) => s.SelectMany(x => s.Where(y => y > x).Select(y => d[x, y])).DefaultIfEmpty(0).Average();
         var within = (Within(a) * a.Count + Within(b) * b.Count) / members.Count;
         var between = a.SelectMany(x => b.Select(y => d[x, y])).Average();
-        return (a, b, between / Math.Max(1e-9, within));
+        return (a, b, between / Math.Max(1e-9, within), between);
     }
 
     private static CheckResult IncompleteEpisodes(CheckContext c)

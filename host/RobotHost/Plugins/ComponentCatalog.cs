@@ -48,7 +48,7 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
     public IPolicyFactory Policy(string key) => (IPolicyFactory)Find(ComponentKind.Policy, key).Factory;
 
     /// <summary>The dataset format registered under <paramref name="key"/>.</summary>
-    public IDatasetFormat DatasetFormat(string key) => (IDatasetFormat)Find(ComponentKind.Dataset, key).Factory;
+    public IDatasetFormat DatasetFormat(string key) => WithContext((IDatasetFormat)Find(ComponentKind.Dataset, key).Factory);
 
     /// <summary>The first dataset format that recognises <paramref name="root"/>.</summary>
     public IDatasetFormat DatasetFormatFor(string root)
@@ -56,11 +56,18 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
         foreach (var r in Plugins.Registrations.Where(r => r.Kind == ComponentKind.Dataset))
         {
             var format = (IDatasetFormat)r.Factory;
-            if (format.CanOpen(root)) return format;
+            if (format.CanOpen(root)) return WithContext(format);
         }
         throw new RobotHostException(Directory.Exists(root)
             ? $"'{root}' is not a dataset any loaded format recognises (formats: {string.Join(", ", Keys(ComponentKind.Dataset))}); a LeRobot dataset has meta/info.json"
             : $"dataset folder '{root}' does not exist; check the path");
+    }
+
+    // Formats are registered as instances; one that wants the host's logging gets the context here (IUsesPluginContext).
+    private T WithContext<T>(T registered)
+    {
+        if (registered is IUsesPluginContext aware) aware.UsePluginContext(Context);
+        return registered;
     }
 
     /// <summary>Creates a component with a config built from options (or a given config record).</summary>

@@ -67,7 +67,8 @@ public sealed record RecordOptions
     /// <summary>Video codec the writer encodes while recording (<c>h264</c> live-capable, <c>av1</c> slow).</summary>
     public string VideoCodec { get; init; } = "h264";
 
-    /// <summary>Frames the writer queue holds before frames are dropped (and reported); 0: two seconds' worth.</summary>
+    /// <summary>Frames the writer queue holds before frames are dropped (and reported); 0: about 256 MB of frames, at
+    /// least two and at most ten seconds' worth (see <see cref="QueueCapacityAt"/>).</summary>
     public int QueueCapacity { get; init; }
 
     /// <summary>End an episode early when a simulated robot or environment says its task is done.</summary>
@@ -85,8 +86,19 @@ public sealed record RecordOptions
     /// <summary>True in gym mode.</summary>
     public bool IsEnvironmentMode => EnvironmentKey is not null;
 
-    /// <summary>Frames the queue holds at <paramref name="fps"/>.</summary>
-    public int QueueCapacityAt(int fps) => QueueCapacity > 0 ? QueueCapacity : Math.Max(8, 2 * fps);
+    /// <summary>
+    /// Frames the queue holds at <paramref name="fps"/> with frames of <paramref name="frameBytes"/> (all cameras). The next
+    /// episode starts while the previous one is saved and its frames wait behind the save, so the queue must cover a save
+    /// (about 2 s with two 640×480 cameras on a loaded 2-core machine, docs/bench/recording.md): a memory budget of
+    /// 256 MB gives 4.6 s there and the ten-second cap at training sizes.
+    /// </summary>
+    public int QueueCapacityAt(int fps, long frameBytes = 0)
+    {
+        if (QueueCapacity > 0) return QueueCapacity;
+        var low = Math.Max(8, 2 * fps);
+        var high = Math.Max(low, 10 * fps);
+        return frameBytes <= 0 ? low : (int)Math.Clamp((256L << 20) / frameBytes, low, high);
+    }
 
     /// <summary>One message per problem, each naming the option and the fix.</summary>
     public IEnumerable<string> Validate()

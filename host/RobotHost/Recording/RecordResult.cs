@@ -51,6 +51,8 @@ public sealed record RecordResult(
         };
         if (Episodes.Count > 0)
             lines.Add($"between episodes: save p50 {RateLoop.Percentile(Episodes.Select(e => e.SaveS * 1000).ToList(), 50):F0} ms, waited max {Episodes.Max(e => e.WaitS) * 1000:F0} ms");
+        // The per-episode check's findings again at the end, so they are not lost among progress lines.
+        lines.AddRange(Episodes.SelectMany(e => e.Warnings).Select(w => "check: " + w));
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RobotHost.Control;
+using RobotHost.DatasetCheck;
 using RobotHost.Sdk;
 
 namespace RobotHost.Recording;
@@ -184,6 +185,7 @@ public sealed class Recorder
         private readonly ILogger _log = owner._log;
         private readonly RateLoop _loop = new(fps, options.Realtime && source.HasRealTime);
         private readonly List<RecordedEpisode> _episodes = [];
+        private readonly EpisodeInspector _inspector = new(fps);
         private DatasetWriterPump? _pump;
         private RecordPhase _lastPhase = RecordPhase.Starting;
         private double _lastReport;
@@ -199,26 +201,22 @@ public sealed class Recorder
         {
             var started = Stopwatch.StartNew();
             var stopReason = RecordStopReason.Completed;
-            using var pump = _pump = new DatasetWriterPump(writer, options.QueueCapacityAt(fps), _log);
-            Task<(int EpisodeIndex, double SaveSeconds)>? pendingSave = null;
-            (int Frames, int Seed, double DurationS, long Dropped, long Repeats, bool? Success, string EndedBy) pendingEpisode = default;
+            var frameBytes = source.Schema.VisualFeatures.Sum(f => (long)f.Shape.Aggregate(1, (a, b) => a * b));
+            using var pump = _pump = new DatasetWriterPump(writer, options.QueueCapacityAt(fps, frameBytes), _log);
+            // Saves handed to the writer and not yet reported, oldest first. The next episode does not wait for them:
+            // its frames queue behind the save in the writer's queue (same order as before), so the time between
+            // episodes is the reset phase alone; only a full queue (a save slower than the queue's seconds) shows.
+            var pendingSaves = new Queue<PendingSave>();
+            var nextIndex = pump.EpisodeCount;
             var episodeOpen = false;
             try
             {
                 var maxFrames = Math.Max(1, (int)Math.Round(options.EpisodeTimeS * fps));
                 var stop = false;
-                while (_episodes.Count + (pendingSave is null ? 0 : 1) < options.Episodes && !stop)
+                while (_episodes.Count + pendingSaves.Count < options.Episodes && !stop)
                 {
-                    // The previous save runs during the reset phase; the next episode starts once it is committed.
-                    var waited = Stopwatch.StartNew();
-                    if (pendingSave is not null)
-                    {
-                        Report(RecordPhase.Saving, force: true);
-                        Complete(WaitFor(pendingSave, cancel), pendingEpisode, waited.Elapsed.TotalSeconds);
-                        pendingSave = null;
-                    }
-
-                    _episodeIndex = pump.EpisodeCount;
+                    CompleteFinished(pendingSaves, cancel, all: false);
+                    _episodeIndex = nextIndex;
                     var seed = unchecked(options.Seed + _episodeIndex);
                     source.BeginEpisode(_episodeIndex, seed);
                     var droppedBefore = pump.Dropped;
@@ -227,9 +225,11 @@ public sealed class Recorder
                     var endedBy = "time";
                     _frames = 0;
                     _phaseEnd = maxFrames;
+                    _inspector.Begin();
                     episodeOpen = true;
                     var request = RecordRequest.None;
                     var clock = Stopwatch.StartNew();
+                    var startS = started.Elapsed.TotalSeconds;
                     _loop.Restart();
                     Report(RecordPhase.Recording, force: true);
                     while (_frames < maxFrames)
@@ -238,16 +238,21 @@ public sealed class Recorder
                         request = control?.Take() ?? RecordRequest.None;
                         if (request != RecordRequest.None) { endedBy = request == RecordRequest.Stop ? "stop" : "operator"; break; }
                         var tick = source.Tick();
+                        if (_frames == 0) startS = started.Elapsed.TotalSeconds;
                         if (_loop.Realtime) pump.TryAddFrame(tick.Frame);
                         else pump.AddFrame(tick.Frame, cancel); // no real time to protect: wait for the writer, lose nothing
+                        _inspector.Add(tick.Frame);
                         _frames++;
                         repeats += tick.CameraRepeats;
                         success = tick.Success ?? success;
+                        // The previous episode's save finishing mid-episode shows in the progress at once.
+                        if (pendingSaves.TryPeek(out var previous) && previous.Save.IsCompleted) CompleteFinished(pendingSaves, cancel, all: false);
                         Report(RecordPhase.Recording);
                         if (tick.Done && options.EndOnDone) { endedBy = "done"; break; }
                     }
                     _loop.EndTick();
                     var duration = clock.Elapsed.TotalSeconds;
+                    var endS = started.Elapsed.TotalSeconds;
                     var dropped = pump.Dropped - droppedBefore;
 
                     if (request == RecordRequest.Rerecord || _frames == 0)
@@ -264,21 +269,20 @@ public sealed class Recorder
                     {
                         if (dropped > 0)
                             _log.LogError("episode {Episode}: {Dropped} of {Frames} frames were dropped because the writer could not keep up; the episode has gaps — re-record it", _episodeIndex, dropped, _frames + dropped);
-                        pendingSave = pump.SaveEpisodeAsync(task);
+                        pendingSaves.Enqueue(new PendingSave(pump.SaveEpisodeAsync(task),
+                            new EpisodeFacts(_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy, startS, endS, _inspector.Take(nextIndex))));
+                        nextIndex++;
                         episodeOpen = false;
-                        pendingEpisode = (_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy);
                     }
                     if (request == RecordRequest.Stop) { stop = true; stopReason = RecordStopReason.Stopped; break; }
-                    if (_episodes.Count + (pendingSave is null ? 0 : 1) >= options.Episodes) break;
+                    if (_episodes.Count + pendingSaves.Count >= options.Episodes) break;
                     stop = ResetPhase(cancel);
                     if (stop) stopReason = RecordStopReason.Stopped;
                 }
-                if (pendingSave is not null)
+                if (pendingSaves.Count > 0)
                 {
-                    var waited = Stopwatch.StartNew();
                     Report(RecordPhase.Saving, force: true);
-                    Complete(WaitFor(pendingSave, cancel), pendingEpisode, waited.Elapsed.TotalSeconds);
-                    pendingSave = null;
+                    CompleteFinished(pendingSaves, cancel, all: true);
                 }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -287,11 +291,7 @@ public sealed class Recorder
                 _log.LogWarning("recording cancelled; the unsaved episode {Episode} is discarded, saved episodes are kept", _episodeIndex);
                 // An episode already handed to the writer is still committed; the open one is dropped.
                 if (episodeOpen) TryQuietly(() => pump.DiscardEpisodeAsync().Wait());
-                if (pendingSave is not null)
-                {
-                    var save = pendingSave;
-                    TryQuietly(() => Complete(save.GetAwaiter().GetResult(), pendingEpisode, 0));
-                }
+                TryQuietly(() => CompleteFinished(pendingSaves, CancellationToken.None, all: true));
             }
             catch (Exception e)
             {
@@ -299,7 +299,7 @@ public sealed class Recorder
                 // Torque off before anything else can go wrong; then drop the open episode and keep the saved ones.
                 source.Dispose();
                 if (episodeOpen) TryQuietly(() => pump.DiscardEpisodeAsync().Wait());
-                if (pendingSave is not null) TryQuietly(() => pendingSave.Wait());
+                foreach (var pending in pendingSaves) TryQuietly(() => pending.Save.Wait());
                 if (e is AggregateException { InnerException: RobotHostException inner }) throw new RobotHostException(inner.Message, e);
                 throw;
             }
@@ -313,6 +313,19 @@ public sealed class Recorder
             Report(RecordPhase.Done, force: true);
             _log.LogInformation("{Summary}", result.Summary());
             return result;
+        }
+
+        /// <summary>Reports the saves that are done, in order; with <paramref name="all"/>, waits for every one (the time waited is recorded).</summary>
+        private void CompleteFinished(Queue<PendingSave> pending, CancellationToken cancel, bool all)
+        {
+            while (pending.TryPeek(out var next) && (all || next.Save.IsCompleted))
+            {
+                var alreadyDone = next.Save.IsCompleted;
+                var waited = Stopwatch.StartNew();
+                var saved = WaitFor(next.Save, cancel);
+                pending.Dequeue();
+                Complete(saved, next.Episode, alreadyDone ? 0 : waited.Elapsed.TotalSeconds);
+            }
         }
 
         /// <summary>The reset phase: teleoperation continues, nothing is recorded. Returns true when the operator stopped.</summary>
@@ -358,16 +371,32 @@ public sealed class Recorder
             }
         }
 
-        private void Complete((int EpisodeIndex, double SaveSeconds) saved,
-            (int Frames, int Seed, double DurationS, long Dropped, long Repeats, bool? Success, string EndedBy) e, double waitS)
+        private void Complete((int EpisodeIndex, double SaveSeconds) saved, EpisodeFacts e, double waitS)
         {
-            var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy);
+            // The dataset check's single-episode findings, told while the operator can still re-record (issue #10).
+            var series = e.Series is { } s && s.Episode != saved.EpisodeIndex ? WithIndex(s, saved.EpisodeIndex) : e.Series;
+            var warnings = _inspector.Inspect(series);
+            foreach (var warning in warnings)
+            {
+                _log.LogWarning("check: {Warning:l}", warning); // :l — no quotes in the log pane
+                (progress as IRecordNotices)?.Notice("check: " + warning);
+            }
+            var episode = new RecordedEpisode(saved.EpisodeIndex, e.Frames, e.Seed, e.DurationS, saved.SaveSeconds, waitS, e.Dropped, e.Repeats, e.Success, e.EndedBy, warnings)
+            {
+                StartS = e.StartS,
+                EndS = e.EndS,
+            };
             _episodes.Add(episode);
             _savedFrames += e.Frames;
             _log.LogInformation("saved episode {Episode}: {Frames} frames in {Duration:F1} s (ended by {EndedBy}{Success}), save {Save:F0} ms, waited {Wait:F0} ms, dropped {Dropped}, camera repeats {Repeats}",
                 episode.EpisodeIndex, episode.Frames, episode.DurationS, episode.EndedBy, e.Success is null ? "" : e.Success.Value ? ", success" : ", no success",
                 episode.SaveS * 1000, episode.WaitS * 1000, episode.DroppedFrames, episode.CameraRepeats);
         }
+
+        private static EpisodeSeries WithIndex(EpisodeSeries s, int index) => new()
+        {
+            Episode = index, FromIndex = s.FromIndex, Task = s.Task, State = s.State, Action = s.Action, Timestamps = s.Timestamps, Success = s.Success,
+        };
 
         private void Report(RecordPhase phase, bool force = false)
         {
@@ -395,6 +424,12 @@ public sealed class Recorder
                 phase == RecordPhase.Recording ? _frames : 0, _savedFrames + (phase == RecordPhase.Recording ? _frames : 0), _episodes.Count,
                 _stats, pump.Dropped, pump.Depth, pump.Capacity));
         }
+
+        /// <summary>An episode handed to the writer, waiting for its commit.</summary>
+        private sealed record PendingSave(Task<(int EpisodeIndex, double SaveSeconds)> Save, EpisodeFacts Episode);
+
+        /// <summary>What the loop measured of an episode before its save completed.</summary>
+        private sealed record EpisodeFacts(int Frames, int Seed, double DurationS, long Dropped, long Repeats, bool? Success, string EndedBy, double StartS, double EndS, EpisodeSeries? Series);
 
         private void TryQuietly(Action action)
         {

@@ -49,9 +49,20 @@ public sealed class DatasetCheckTests
         Assert.Equal("pass", CheckById(report, "idle_frames").GetProperty("status").GetString());
         Assert.Equal("pass", CheckById(report, "incomplete_episodes").GetProperty("status").GetString());
         Assert.Equal("pass", CheckById(report, "stats_consistency").GetProperty("status").GetString());
+        // Six zones reached with one technique: zones must not pass for techniques.
+        Assert.Equal("pass", CheckById(report, "technique_consistency").GetProperty("status").GetString());
         foreach (var plot in report.GetProperty("plots").EnumerateObject())
             Assert.True(new FileInfo(plot.Value.GetString()!).Length > 1000, $"plot {plot.Name} is empty");
         Assert.True(report.GetProperty("plots").TryGetProperty("coverage", out _));
+
+        // The JSON shape documented in docs/dataset-check.md: these names, these check ids in this order.
+        Assert.Equal(["dataset", "robot_type", "fps", "episodes", "frames", "status", "checks", "plots"], report.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["episode_count", "spatial_diversity", "idle_frames", "technique_consistency", "incomplete_episodes", "timing", "video_frames",
+            "clipped_values", "frozen_actions", "action_jumps", "outliers", "episode_lengths", "joint_limits", "duplicate_episodes", "stats_consistency", "task_balance"],
+            report.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.All(report.GetProperty("checks").EnumerateArray(), c =>
+            Assert.Equal(["id", "title", "status", "summary", "findings"], c.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal((50, 30), (report.GetProperty("episodes").GetInt32(), report.GetProperty("fps").GetInt32()));
     }
 
     [Fact]
@@ -61,6 +72,11 @@ public sealed class DatasetCheckTests
         var (exit, report, _) = Check(root, "--ci");
         Assert.Equal("fail", CheckById(report, "episode_count").GetProperty("status").GetString());
         Assert.Equal(2, exit);
+        var finding = CheckById(report, "episode_count").GetProperty("findings")[0];
+        Assert.Equal(["message", "episodes", "frames", "fix"], finding.EnumerateObject().Select(p => p.Name));
+
+        // Without --ci the report is informational: exit 0 even with a FAIL.
+        Assert.Equal(0, Check(root).ExitCode);
     }
 
     [Fact]

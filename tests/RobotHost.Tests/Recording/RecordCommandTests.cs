@@ -78,8 +78,18 @@ public sealed class RecordCommandTests
             Assert.Equal((saved + 2) * 30, reader.TotalFrames);
             Assert.True(reader.GetFrame(reader.TotalFrames - 1).Images[FeatureKeys.Image("wrist")].IsWellFormed);
         }
-        // Resuming discarded whatever the killed episode had left in the scratch folder.
+        // Resuming discarded whatever the killed episode had left in the scratch folder, and said so in the host's log
+        // file (the format plugin logs through the host's Serilog pipeline, not into nothing).
         Assert.Empty(Leftovers(partial));
+        var log = string.Join("\n", Directory.EnumerateFiles(Path.Combine(home, "logs"), "*.log").Select(ReadShared));
+        Assert.Matches(@"discarding \.partial/episode-0*\d+-\w+ left by an episode that was never saved", log);
+    }
+
+    // The log file may still be held open by a host in this process.
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
     }
 
     [Fact]

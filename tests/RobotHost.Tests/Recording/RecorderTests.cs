@@ -212,6 +212,20 @@ public sealed class RecorderTests
     }
 
     [Fact]
+    public void The_default_queue_covers_a_save_between_episodes_within_a_memory_budget()
+    {
+        var options = new RecordOptions { Root = "/tmp/x", RobotKey = "r", TeleopKey = "t" };
+        // Two 640×480 cameras: more than the ~2 s a save takes on a loaded machine, under 256 MB.
+        var vga = 640L * 480 * 3 * 2;
+        var frames = options.QueueCapacityAt(30, vga);
+        Assert.True(frames / 30.0 >= 4 && frames * vga <= 256L << 20, $"{frames} frames");
+        // Training-size cameras: ten seconds; no cameras: two seconds; an explicit size wins.
+        Assert.Equal(300, options.QueueCapacityAt(30, 96L * 96 * 3 * 2));
+        Assert.Equal(60, options.QueueCapacityAt(30));
+        Assert.Equal(4, (options with { QueueCapacity = 4 }).QueueCapacityAt(30, vga));
+    }
+
+    [Fact]
     public void Without_real_time_a_slow_writer_slows_the_loop_instead_of_losing_frames()
     {
         var (robot, _, _, rig) = Rig();

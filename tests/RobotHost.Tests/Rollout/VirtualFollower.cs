@@ -53,6 +53,9 @@ internal sealed class VirtualFollower : IDisposable
     public string Home { get; }
     public HostSession Session { get; }
     public IRobot Robot { get; }
+
+    /// <summary>The pseudo-terminal the virtual arm serves (a child <c>robothost</c> can open it too).</summary>
+    public string PortPath => (string)_bus.PortPath;
     public ILogger Log => Session.CreateLogger("RolloutTests");
 
     /// <summary>The virtual servo with this ID (1 = shoulder_pan … 6 = gripper).</summary>
