@@ -44,7 +44,8 @@ public sealed class TuiViewTests
         using var app = Application.Create(new VirtualTimeProvider());
         app.Init(DriverRegistry.Names.ANSI);
         app.Driver!.SetScreenSize(80, 24);
-        var window = TuiApp.Attach(app, rig, new LogRingSink());
+        using var learn = new LearnController(session, new LearnSettings { DatasetRoot = rig.Options.Root, RunsDirectory = Path.Combine(home, "runs") });
+        var window = TuiApp.Attach(app, rig, learn, new LogRingSink());
         app.Begin(window);
         var screen = Screen(app);
         foreach (var joint in new[] { "shoulder_pan", "elbow_flex", "gripper" }) Assert.Contains(joint, screen);
