@@ -100,7 +100,8 @@ public static class TuiCommand
                 if (learnSettings.EvalMaxSteps is < 1) throw new RobotHostException($"--eval-max-steps must be at least 1, got {learnSettings.EvalMaxSteps}");
                 using var rig = new RigController(session, options);
                 using var learn = new LearnController(session, learnSettings);
-                TuiApp.Run(rig, learn, sink);
+                using (NativeStderr.RedirectTo(Path.Combine(session.Paths.LogDirectory, "tui-native-stderr.log")))
+                    TuiApp.Run(rig, learn, sink);
                 return 0;
             }
             catch (Exception e)

@@ -281,10 +281,24 @@ public sealed class RobotHostWindow : Window
         };
         if (_rig.RescanStatus is { } rescan) head.Add(rescan);
         head.AddRange(plugins.Failures.Select(f => $"FAILED {f.Name}: {f.Message}"));
-        var tail = _log?.Tail(Math.Max(0, lines - head.Count)) ?? [];
-        // One screen row per log line (the plugin header may wrap): wrapped log lines would push the newest ones out of the pane.
+        // One screen row per log line: wrap the header ourselves and cut log lines, so the newest lines always fit the pane.
         var width = Math.Max(10, _logText.Frame.Width);
-        return string.Join('\n', head.Concat(tail.Select(l => l.Length > width ? l[..width] : l)));
+        var rows = head.SelectMany(h => Wrap(h, width)).ToList();
+        var tail = _log?.Tail(Math.Max(0, lines - rows.Count)) ?? [];
+        return string.Join('\n', rows.Concat(tail.Select(l => l.Length > width ? l[..width] : l)));
+    }
+
+    /// <summary>Splits <paramref name="text"/> into rows of at most <paramref name="width"/> characters, at spaces where possible.</summary>
+    private static IEnumerable<string> Wrap(string text, int width)
+    {
+        while (text.Length > width)
+        {
+            var cut = text.LastIndexOf(' ', width);
+            if (cut <= 0) cut = width;
+            yield return text[..cut];
+            text = text[cut..].TrimStart();
+        }
+        yield return text;
     }
 
     private string SaveSnapshot()
