@@ -13,5 +13,6 @@ internal static class Scenarios
         ["dataset"] = DatasetBenchmark.Run,
         ["recording"] = RecordingBenchmark.Run,
         ["generative"] = GenerativeBenchmark.Run,
+        ["tui"] = TuiBenchmark.Run,
     };
 }

@@ -282,7 +282,8 @@ public sealed class RobotHostWindow : Window
         if (_rig.RescanStatus is { } rescan) head.Add(rescan);
         head.AddRange(plugins.Failures.Select(f => $"FAILED {f.Name}: {f.Message}"));
         // One screen row per log line: wrap the header ourselves and cut log lines, so the newest lines always fit the pane.
-        var width = Math.Max(10, _logText.Frame.Width);
+        // Before the first layout the pane has no width yet: leave the wrapping to the label until the next refresh.
+        var width = _logText.Frame.Width > 0 ? Math.Max(10, _logText.Frame.Width) : int.MaxValue;
         var rows = head.SelectMany(h => Wrap(h, width)).ToList();
         var tail = _log?.Tail(Math.Max(0, lines - rows.Count)) ?? [];
         return string.Join('\n', rows.Concat(tail.Select(l => l.Length > width ? l[..width] : l)));
