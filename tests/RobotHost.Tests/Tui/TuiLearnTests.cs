@@ -88,7 +88,7 @@ public sealed class TuiLearnTests
     }
 
     [Fact]
-    public void Train_then_eval_from_keys_shows_progress_sparkline_and_success_and_writes_the_checkpoint_and_report()
+    public void Train_then_eval_from_keys_shows_progress_sparkline_and_success_writes_checkpoint_and_report_and_x_cancels_an_eval()
     {
         var home = RepoPaths.NewTempDirectory("tui-learn");
         var dataset = RecordDataset(home);
@@ -129,6 +129,17 @@ public sealed class TuiLearnTests
         Shows(screen, "rollouts 1/1 success");
         Assert.True(tui.Learn.EvalOutcome!.Contains("/1 = ", StringComparison.Ordinal), tui.Learn.EvalOutcome);
         Assert.True(File.Exists(Path.Combine(checkpoint, "eval_pick_place_100000", "eval.json")), "no eval.json next to the checkpoint");
+
+        // A long evaluation (200 rollouts) stops on x after the rollout in progress.
+        for (var i = 0; i < 8; i++) tui.App.InjectKey(new Key(']'));
+        Assert.Equal(200, tui.Learn.Settings.EvalEpisodes);
+        tui.App.InjectKey(Key.E);
+        Assert.True(tui.Learn.IsEvaluating);
+        tui.App.InjectKey(Key.X);
+        WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(60), () => "x did not stop the evaluation: " + tui.Screen());
+        Assert.StartsWith("cancelled after", tui.Learn.EvalOutcome);
+        Shows(tui.Screen(), "cancelled after");
+        Assert.True(tui.Learn.EvalProgress is null or { Completed: < 200 });
     }
 
     [Fact]
