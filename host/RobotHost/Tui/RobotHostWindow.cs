@@ -46,6 +46,7 @@ public sealed class RobotHostWindow : Window
     private readonly FrameView _cameraFrame;
     private readonly CameraPreviewView _preview;
     private int _camera;
+    private bool? _bannerShowsEStop;
     private string? _notice;
 
     /// <summary>Builds the views for <paramref name="rig"/> and <paramref name="learn"/>; <paramref name="log"/> feeds the log pane.</summary>
@@ -152,26 +153,42 @@ public sealed class RobotHostWindow : Window
     /// <summary>Copies the newest readings into the views (UI thread; cheap: reads snapshots only).</summary>
     public void Refresh()
     {
-        if (_rig.EStopped)
+        // Only touch what changed: assigning Text or a Scheme makes Terminal.Gui lay out and redraw that view, and a
+        // full redraw 10 times a second cost ~13 % of a core on the 2-core robot PC (docs/bench/tui.md) — CPU the
+        // control loop needs.
+        var estop = _rig.EStopped;
+        if (estop != _bannerShowsEStop)
         {
-            _banner.Text = " E-STOP: torque off — press g to record again, q to quit ";
-            _banner.SetScheme(new Scheme(new Attribute(Color.White, Color.Red)));
+            _bannerShowsEStop = estop;
+            _banner.SetScheme(estop ? new Scheme(new Attribute(Color.White, Color.Red)) : new Scheme(new Attribute(Color.Black, Color.Green)));
         }
-        else
-        {
-            _banner.Text = _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP" : " idle — g start recording, q quit, Space E-STOP");
-            _banner.SetScheme(new Scheme(new Attribute(Color.Black, Color.Green)));
-        }
-        _rigText.Text = RigText(Math.Max(20, _rigText.Frame.Width));
-        _recordText.Text = RecordText();
-        _learnText.Text = LearnText(Math.Max(10, _learnText.Frame.Width));
+        SetText(_banner, estop
+            ? " E-STOP: torque off — press g to record again, q to quit "
+            : _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP" : " idle — g start recording, q quit, Space E-STOP"));
+        SetText(_rigText, RigText(Math.Max(20, _rigText.Frame.Width)));
+        if (_recordFrame.Visible) SetText(_recordText, RecordText());
+        if (_learnFrame.Visible) SetText(_learnText, LearnText(Math.Max(10, _learnText.Frame.Width)));
         var camera = _rig.Cameras.Count > 0 ? _rig.Cameras[_camera] : null;
-        _cameraFrame.Title = camera is null ? "Camera: none" : $"Camera {camera.Name}";
-        _preview.Image = camera?.Latest;
-        _preview.Placeholder = camera is null ? "no cameras (--cameras)" : "no frame yet: press g";
-        _preview.SetNeedsDraw();
-        _logText.Text = LogText(Math.Max(1, _logText.Frame.Height));
-        SetNeedsDraw();
+        var title = camera is null ? "Camera: none" : $"Camera {camera.Name}";
+        if (_cameraFrame.Title != title) _cameraFrame.Title = title;
+        var image = camera?.Latest;
+        if (!ReferenceEquals(image, _preview.Image))
+        {
+            _preview.Image = image;
+            _preview.SetNeedsDraw();
+        }
+        var placeholder = camera is null ? "no cameras (--cameras)" : "no frame yet: press g";
+        if (_preview.Placeholder != placeholder)
+        {
+            _preview.Placeholder = placeholder;
+            _preview.SetNeedsDraw();
+        }
+        SetText(_logText, LogText(Math.Max(1, _logText.Frame.Height)));
+    }
+
+    private static void SetText(View view, string text)
+    {
+        if (view.Text != text) view.Text = text;
     }
 
     /// <summary>Rig panel text: devices with status, one bar per joint, loop timing.</summary>
