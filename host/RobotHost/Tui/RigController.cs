@@ -29,7 +29,7 @@ public sealed class RigController : IDisposable
         var created = new List<IDisposable>();
         try
         {
-            Robot = new ObservedRobot(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
+            Robot = ObservedRobot.Wrap(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
             created.Add(Robot);
             Teleoperator = session.Catalog.CreateTeleoperator(options.TeleopKey!, options.TeleopOptions);
             created.Add(Teleoperator);
