@@ -14,5 +14,6 @@ internal static class Scenarios
         ["recording"] = RecordingBenchmark.Run,
         ["generative"] = GenerativeBenchmark.Run,
         ["datasetcheck"] = DatasetCheckBenchmark.Run,
+        ["tui"] = TuiBenchmark.Run,
     };
 }
