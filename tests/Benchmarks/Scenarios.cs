@@ -15,5 +15,6 @@ internal static class Scenarios
         ["generative"] = GenerativeBenchmark.Run,
         ["learning"] = LearningBenchmark.Run,
         ["datasetcheck"] = DatasetCheckBenchmark.Run,
+        ["tui"] = TuiBenchmark.Run,
     };
 }

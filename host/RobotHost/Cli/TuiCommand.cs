@@ -10,7 +10,10 @@ namespace RobotHost.Cli;
 /// <c>robothost tui [--robot KEY] [--teleop KEY] [--cameras KEY,KEY] [--root DIR] [--episodes N] [--episode-time S]
 /// [--reset-time S] [--robot-option k=v…] [--teleop-option k=v…] [--camera-option [CAM.]k=v…]</c>: the operator's
 /// terminal UI. With no options it opens on the simulated rig (sim_so101 + sim_expert + sim_front at 160×120).
-/// Keys: Space/F12 e-stop, g/F5 start recording, n/→ next, r/← re-record, q/Esc stop (quit when idle), s snapshot.
+/// Keys: Space/F12 e-stop, g/F5 start recording, n/→ next, r/← re-record, q/Esc stop (quit when idle), s snapshot,
+/// l train/eval panel, t train, e evaluate, x cancel, p/o/+/−/[/] policy, preset, steps, rollouts, F9 rescan plugins.
+/// Train/eval options: [--policy KEY] [--preset P] [--train-steps N] [--train-dataset DIR] [--checkpoint DIR] [--env KEY]
+/// [--env-option k=v…] [--eval-episodes N] [--eval-max-steps N].
 /// </summary>
 public static class TuiCommand
 {
@@ -29,9 +32,19 @@ public static class TuiCommand
         var robotOptions = new Option<string[]>("--robot-option") { Description = "Robot config name=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var teleopOptions = new Option<string[]>("--teleop-option") { Description = "Teleoperator config name=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var cameraOptions = new Option<string[]>("--camera-option") { Description = "Camera config name=value, or KEY.name=value for one camera (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("tui", "Terminal UI at the robot: rig view with joint bars and loop timing, camera preview, recording (g start, n next, r re-record, q stop), log, e-stop on Space/F12")
+        var policy = new Option<string>("--policy") { Description = "Policy to train from the train/eval panel (p cycles)", DefaultValueFactory = _ => "act" };
+        var preset = new Option<string?>("--preset") { Description = "Its preset (o cycles)", DefaultValueFactory = _ => "small" };
+        var trainSteps = new Option<long>("--train-steps") { Description = "Training steps (+/- change)", DefaultValueFactory = _ => 2000 };
+        var trainDataset = new Option<string?>("--train-dataset") { Description = "Dataset to train on (default: the recording folder)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint to evaluate before training one here" };
+        var env = new Option<string>("--env") { Description = "Environment to evaluate on", DefaultValueFactory = _ => "pick_place" };
+        var envOptions = new Option<string[]>("--env-option") { Description = "Environment config name=value (repeatable; default for pick_place: cameras and image size of the dataset)", AllowMultipleArgumentsPerToken = false };
+        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Rollouts per evaluation ([/] change)", DefaultValueFactory = _ => 10 };
+        var evalMaxSteps = new Option<int?>("--eval-max-steps") { Description = "Step limit per rollout (default: the environment's)" };
+        var command = new Command("tui", "Terminal UI at the robot: rig view with joint bars and loop timing, camera preview, recording (g start, n next, r re-record, q stop), training and evaluation (l panel, t train, e eval, x cancel), log, plugin rescan (F9), e-stop on Space/F12")
         {
             robot, teleop, cameras, root, episodes, episodeTime, resetTime, fps, task, robotOptions, teleopOptions, cameraOptions,
+            policy, preset, trainSteps, trainDataset, checkpoint, env, envOptions, evalEpisodes, evalMaxSteps,
         };
         command.SetAction(parse =>
         {
@@ -69,8 +82,26 @@ public static class TuiCommand
                 };
                 var problems = options.Validate().ToList();
                 if (problems.Count > 0) throw new RobotHostException(string.Join("; ", problems));
+                var learnSettings = new LearnSettings
+                {
+                    DatasetRoot = Path.GetFullPath(parse.GetValue(trainDataset) ?? options.Root),
+                    RunsDirectory = Path.Combine(session.Paths.Home, "runs"),
+                    PolicyKey = parse.GetValue(policy)!,
+                    Preset = parse.GetValue(preset),
+                    Steps = parse.GetValue(trainSteps),
+                    Checkpoint = parse.GetValue(checkpoint) is { } c ? Path.GetFullPath(c) : null,
+                    Env = parse.GetValue(env)!,
+                    EnvOptions = parse.GetResult(envOptions) is null ? null : ConfigBinder.ParseOptions(parse.GetValue(envOptions)),
+                    EvalEpisodes = parse.GetValue(evalEpisodes),
+                    EvalMaxSteps = parse.GetValue(evalMaxSteps),
+                };
+                if (learnSettings.Steps < 1) throw new RobotHostException($"--train-steps must be at least 1, got {learnSettings.Steps}");
+                if (learnSettings.EvalEpisodes < 1) throw new RobotHostException($"--eval-episodes must be at least 1, got {learnSettings.EvalEpisodes}");
+                if (learnSettings.EvalMaxSteps is < 1) throw new RobotHostException($"--eval-max-steps must be at least 1, got {learnSettings.EvalMaxSteps}");
                 using var rig = new RigController(session, options);
-                TuiApp.Run(rig, sink);
+                using var learn = new LearnController(session, learnSettings);
+                using (NativeStderr.RedirectTo(Path.Combine(session.Paths.LogDirectory, "tui-native-stderr.log")))
+                    TuiApp.Run(rig, learn, sink);
                 return 0;
             }
             catch (Exception e)

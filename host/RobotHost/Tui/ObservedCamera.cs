@@ -3,7 +3,7 @@ using RobotHost.Sdk;
 namespace RobotHost.Tui;
 
 /// <summary>Passes every call to the real camera and keeps the newest frame the recorder took, for the preview.</summary>
-public sealed class ObservedCamera(ICamera inner) : ICamera
+public sealed class ObservedCamera(ICamera inner) : ICamera, IEpisodeAware
 {
     private volatile CameraFrame? _latest;
 
@@ -36,6 +36,9 @@ public sealed class ObservedCamera(ICamera inner) : ICamera
         if (frame is not null) _latest = frame;
         return frame;
     }
+
+    /// <summary>Forwards episode starts to cameras that want them (simulated cameras re-seed their world and noise).</summary>
+    public void OnEpisodeStart(int episodeIndex, int seed) => (Inner as IEpisodeAware)?.OnEpisodeStart(episodeIndex, seed);
 
     /// <inheritdoc />
     public void Disconnect() => Inner.Disconnect();

@@ -5,13 +5,24 @@ namespace RobotHost.Tui;
 /// <summary>
 /// Passes every call to the real robot and keeps the newest observation, so the TUI shows joint positions the
 /// control loop already read instead of reading the bus itself (one reader per bus; the UI never blocks the loop).
+/// The recorder looks for the optional <see cref="IEpisodeAware"/> and <see cref="ITaskFeedback"/> on the robot it is
+/// given, so the wrapper must show the same capabilities as the robot it wraps: create it with <see cref="Wrap"/>.
 /// </summary>
-public sealed class ObservedRobot(IRobot inner) : IRobot
+public class ObservedRobot : IRobot, IEpisodeAware
 {
     private volatile Observation? _latest;
 
+    /// <summary>Wraps <paramref name="inner"/>; prefer <see cref="Wrap"/>, which keeps the robot's task feedback visible.</summary>
+    public ObservedRobot(IRobot inner) => Inner = inner;
+
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, implementing <see cref="ITaskFeedback"/> exactly when it does: a simulated robot then
+    /// still ends episodes when its task is done and records success, and a real robot still records no success column.
+    /// </summary>
+    public static ObservedRobot Wrap(IRobot inner) => inner is ITaskFeedback feedback ? new WithFeedback(inner, feedback) : new ObservedRobot(inner);
+
     /// <summary>The wrapped robot.</summary>
-    public IRobot Inner { get; } = inner;
+    public IRobot Inner { get; }
 
     /// <summary>Newest observation the control loop read, or null before the first.</summary>
     public Observation? Latest => _latest;
@@ -40,5 +51,20 @@ public sealed class ObservedRobot(IRobot inner) : IRobot
     /// <inheritdoc />
     public void Disconnect() => Inner.Disconnect();
     /// <inheritdoc />
-    public void Dispose() => Inner.Dispose();
+    public void Dispose()
+    {
+        Inner.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Forwards to the robot when it wants episode starts (a simulated rig re-seeds its world); otherwise nothing.</summary>
+    public void OnEpisodeStart(int episodeIndex, int seed) => (Inner as IEpisodeAware)?.OnEpisodeStart(episodeIndex, seed);
+
+    private sealed class WithFeedback(IRobot inner, ITaskFeedback feedback) : ObservedRobot(inner), ITaskFeedback
+    {
+        public float Reward => feedback.Reward;
+        public bool Success => feedback.Success;
+        public bool Done => feedback.Done;
+        public string Condition => feedback.Condition;
+    }
 }

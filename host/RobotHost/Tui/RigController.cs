@@ -17,6 +17,8 @@ public sealed class RigController : IDisposable
     private CancellationTokenSource? _cancel;
     private Task<RecordResult>? _recording;
     private volatile RecordProgress? _progress;
+    private volatile string? _rescanStatus;
+    private Task? _rescan;
 
     /// <summary>Creates the rig described by <paramref name="options"/> (robot, teleoperator, cameras by key).</summary>
     public RigController(HostSession session, RecordOptions options)
@@ -27,7 +29,7 @@ public sealed class RigController : IDisposable
         var created = new List<IDisposable>();
         try
         {
-            Robot = new ObservedRobot(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
+            Robot = ObservedRobot.Wrap(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
             created.Add(Robot);
             Teleoperator = session.Catalog.CreateTeleoperator(options.TeleopKey!, options.TeleopOptions);
             created.Add(Teleoperator);
@@ -113,6 +115,41 @@ public sealed class RigController : IDisposable
     public void Rerecord() => _control.RequestRerecord();
     /// <summary>Saves the current episode and stops (q / Esc).</summary>
     public void StopRecording() => _control.RequestStop();
+
+    /// <summary>Newest plugin rescan result (or "rescanning…"), null before the first.</summary>
+    public string? RescanStatus => _rescanStatus;
+
+    /// <summary>True while a rescan runs.</summary>
+    public bool IsRescanning => _rescan is { IsCompleted: false };
+
+    /// <summary>
+    /// Loads plugin folders dropped into the plugin directories since start (as ScriptGlobals.RescanPlugins does), on a
+    /// worker thread: loading and JIT-compiling an assembly can take a second, the UI keeps drawing meanwhile.
+    /// Plugins are never unloaded. False when a rescan already runs.
+    /// </summary>
+    public bool RescanPlugins()
+    {
+        if (IsRescanning) return false;
+        _rescanStatus = "rescanning plugins…";
+        _rescan = Task.Run(() =>
+        {
+            try
+            {
+                var added = _session.Plugins.LoadAll().Select(p => p.Name).ToList();
+                _rescanStatus = added.Count == 0 ? "rescan: no new plugins" : $"rescan loaded {string.Join(", ", added)}";
+                _log.LogInformation("{Status}", _rescanStatus);
+            }
+            catch (Exception e)
+            {
+                _rescanStatus = $"rescan failed: {e.Message}";
+                _log.LogError(e, "plugin rescan failed");
+            }
+        });
+        return true;
+    }
+
+    /// <summary>Waits for a running rescan (at most <paramref name="timeout"/>); true when none runs.</summary>
+    public bool WaitForRescan(TimeSpan timeout) => _rescan?.Wait(timeout) ?? true;
 
     /// <summary>
     /// E-stop: torque off now (IRobot.Disconnect may be called from any thread), then cancel the session so the loop

@@ -18,60 +18,89 @@ namespace RobotHost.Tui;
 
 /// <summary>
 /// The operator's screen: rig panel (devices, joint bars, loop timing), record panel (dataset, episode i of N, phase,
-/// time left, totals), camera preview, log pane with plugin failures, an e-stop banner, and a key help bar.
-/// Keys are handled at application level so they work whichever view has focus:
+/// time left, totals) or train/eval panel (l switches), camera preview, log pane with plugin failures, an e-stop banner,
+/// and a key help bar. Keys are handled at application level so they work whichever view has focus:
 /// Space/F12 e-stop, g/F5 start recording, n/→ next episode, r/← re-record, q/Esc stop recording (or quit when idle),
-/// s PNG snapshot, c next camera. The screen refreshes on its own 10 Hz timer (<see cref="Refresh"/>).
+/// s PNG snapshot, c next camera, l record ↔ train/eval panel, t train, e evaluate, x cancel training/evaluation,
+/// p policy, o preset, +/− steps, [/] rollouts (train/eval panel only), F9 rescan plugins.
+/// One job at a time: recording, training and evaluation each want the CPU (2 cores at the robot), and training next
+/// to a recording would make the control loop miss ticks. The screen refreshes on its own 10 Hz timer (<see cref="Refresh"/>).
 /// </summary>
 public sealed class RobotHostWindow : Window
 {
+    // Labels treat '_' as a hot-key marker and hide it ("sim_so101" drew as "simso101"); our texts are data, not menus.
+    private static readonly Rune NoHotKey = new(0xFFFF);
+
     private readonly RigController _rig;
+    private readonly LearnController _learn;
     private readonly LogRingSink? _log;
     private readonly Label _banner;
     private readonly Label _rigText;
     private readonly Label _recordText;
+    private readonly FrameView _recordFrame;
+    private readonly FrameView _learnFrame;
+    private readonly Label _learnText;
+    private readonly StatusBar _recordHelp;
+    private readonly StatusBar _learnHelp;
     private readonly Label _logText;
     private readonly FrameView _cameraFrame;
     private readonly CameraPreviewView _preview;
     private int _camera;
+    private bool? _bannerShowsEStop;
     private string? _notice;
 
-    /// <summary>Builds the views for <paramref name="rig"/>; <paramref name="log"/> feeds the log pane.</summary>
-    public RobotHostWindow(RigController rig, LogRingSink? log)
+    /// <summary>Builds the views for <paramref name="rig"/> and <paramref name="learn"/>; <paramref name="log"/> feeds the log pane.</summary>
+    public RobotHostWindow(RigController rig, LearnController learn, LogRingSink? log)
     {
         _rig = rig;
+        _learn = learn;
         _log = log;
         Title = "RobotHost";
         BorderStyle = LineStyle.None;
-        _banner = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = "" };
+        _banner = new Label { HotKeySpecifier = NoHotKey, X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = "" };
         var rigFrame = new FrameView { Title = "Rig", X = 0, Y = 1, Width = Dim.Percent(55), Height = 12 };
-        _rigText = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        _rigText = new Label { HotKeySpecifier = NoHotKey, X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
         rigFrame.Add(_rigText);
-        var recordFrame = new FrameView { Title = "Record", X = Pos.Right(rigFrame), Y = 1, Width = Dim.Fill(), Height = 12 };
-        _recordText = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
-        recordFrame.Add(_recordText);
+        _recordFrame = new FrameView { Title = "Record", X = Pos.Right(rigFrame), Y = 1, Width = Dim.Fill(), Height = 12 };
+        _recordText = new Label { HotKeySpecifier = NoHotKey, X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        _recordFrame.Add(_recordText);
+        _learnFrame = new FrameView { Title = "Train / Eval", X = Pos.Right(rigFrame), Y = 1, Width = Dim.Fill(), Height = 12, Visible = false };
+        _learnText = new Label { HotKeySpecifier = NoHotKey, X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        _learnFrame.Add(_learnText);
         _cameraFrame = new FrameView { Title = "Camera", X = 0, Y = Pos.Bottom(rigFrame), Width = Dim.Percent(40), Height = Dim.Fill(1) };
         _preview = new CameraPreviewView { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
         _cameraFrame.Add(_preview);
         var logFrame = new FrameView { Title = "Log / plugins", X = Pos.Right(_cameraFrame), Y = Pos.Bottom(rigFrame), Width = Dim.Fill(), Height = Dim.Fill(1) };
-        _logText = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
+        _logText = new Label { HotKeySpecifier = NoHotKey, X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
         logFrame.Add(_logText);
-        var help = new StatusBar(
+        _recordHelp = new StatusBar(
         [
-            new Shortcut(Key.Space, "E-STOP", null, "F12 too"),
-            new Shortcut(Key.G, "start", null),
-            new Shortcut(Key.N, "next", null),
-            new Shortcut(Key.R, "redo", null),
-            new Shortcut(Key.Q, "stop/quit", null),
+            new Shortcut(Key.Space, "E-STOP", null),
+            new Shortcut(Key.G, "rec", null),
+            new Shortcut(Key.Q, "quit", null),
             new Shortcut(Key.S, "snap", null),
             new Shortcut(Key.C, "cam", null),
+            new Shortcut(Key.L, "learn", null),
+            new Shortcut(Key.F9, "rescan", null),
         ]);
-        Add(_banner, rigFrame, recordFrame, _cameraFrame, logFrame, help);
+        _learnHelp = new StatusBar(
+        [
+            new Shortcut(Key.Space, "E-STOP", null),
+            new Shortcut(Key.T, "train", null),
+            new Shortcut(Key.E, "eval", null),
+            new Shortcut(Key.X, "cancel", null),
+            new Shortcut(Key.L, "rec", null),
+            new Shortcut(Key.F9, "rescan", null),
+        ]) { Visible = false };
+        Add(_banner, rigFrame, _recordFrame, _learnFrame, _cameraFrame, logFrame, _recordHelp, _learnHelp);
         Refresh();
     }
 
     /// <summary>True when the operator asked to leave (q / Esc while idle).</summary>
     public bool QuitRequested { get; private set; }
+
+    /// <summary>True while the train/eval panel is shown instead of the record panel (l switches).</summary>
+    public bool ShowsLearnPanel => _learnFrame.Visible;
 
     /// <summary>
     /// Handles an operator key; true when it was one of ours. Called from the application's KeyDown so it runs on the
@@ -79,13 +108,15 @@ public sealed class RobotHostWindow : Window
     /// </summary>
     public bool HandleKey(Key key)
     {
+        var rune = key.AsRune.Value;
         if (key == Key.Space || key == Key.F12)
         {
             _rig.EmergencyStop();
         }
         else if (key == Key.G || key == Key.G.WithShift || key == Key.F5)
         {
-            if (!_rig.StartRecording()) _notice = "already recording";
+            if (_learn.IsBusy) _notice = " training/evaluation runs: x cancels it, then g records";
+            else if (!_rig.StartRecording()) _notice = "already recording";
             else _notice = null;
         }
         else if (key == Key.N || key == Key.CursorRight) _rig.NextEpisode();
@@ -93,10 +124,27 @@ public sealed class RobotHostWindow : Window
         else if (key == Key.Q || key == Key.Esc)
         {
             if (_rig.IsRecording) _rig.StopRecording();
+            else if (_learn.IsBusy) _notice = " training/evaluation runs: x cancels it, then q quits";
             else { QuitRequested = true; App?.RequestStop(); }
         }
         else if (key == Key.S) _notice = SaveSnapshot();
         else if (key == Key.C && _rig.Cameras.Count > 0) _camera = (_camera + 1) % _rig.Cameras.Count;
+        else if (key == Key.L) ShowLearnPanel(!ShowsLearnPanel);
+        else if (key == Key.T || key == Key.E)
+        {
+            ShowLearnPanel(true);
+            _notice = _rig.IsRecording
+                ? " recording runs: q stops it, then train or evaluate"
+                : key == Key.T ? _learn.StartTraining() : _learn.StartEvaluation();
+        }
+        else if (key == Key.X) _notice = _learn.Cancel() ? " cancelling…" : " nothing to cancel";
+        else if (key == Key.F9) _notice = _rig.RescanPlugins() ? null : " a rescan already runs";
+        else if (ShowsLearnPanel && key == Key.P) _learn.NextPolicy();
+        else if (ShowsLearnPanel && key == Key.O) _learn.NextPreset();
+        else if (ShowsLearnPanel && rune is '+' or '=') _learn.ChangeSteps(up: true);
+        else if (ShowsLearnPanel && rune is '-' or '_') _learn.ChangeSteps(up: false);
+        else if (ShowsLearnPanel && rune == ']') _learn.ChangeEvalEpisodes(up: true);
+        else if (ShowsLearnPanel && rune == '[') _learn.ChangeEvalEpisodes(up: false);
         else return false;
         Refresh();
         return true;
@@ -105,25 +153,42 @@ public sealed class RobotHostWindow : Window
     /// <summary>Copies the newest readings into the views (UI thread; cheap: reads snapshots only).</summary>
     public void Refresh()
     {
-        if (_rig.EStopped)
+        // Only touch what changed: assigning Text or a Scheme makes Terminal.Gui lay out and redraw that view, and a
+        // full redraw 10 times a second cost ~13 % of a core on the 2-core robot PC (docs/bench/tui.md) — CPU the
+        // control loop needs.
+        var estop = _rig.EStopped;
+        if (estop != _bannerShowsEStop)
         {
-            _banner.Text = " E-STOP: torque off — press g to record again, q to quit ";
-            _banner.SetScheme(new Scheme(new Attribute(Color.White, Color.Red)));
+            _bannerShowsEStop = estop;
+            _banner.SetScheme(estop ? new Scheme(new Attribute(Color.White, Color.Red)) : new Scheme(new Attribute(Color.Black, Color.Green)));
         }
-        else
-        {
-            _banner.Text = _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP" : " idle — g start recording, q quit, Space E-STOP");
-            _banner.SetScheme(new Scheme(new Attribute(Color.Black, Color.Green)));
-        }
-        _rigText.Text = RigText(Math.Max(20, _rigText.Frame.Width));
-        _recordText.Text = RecordText();
+        SetText(_banner, estop
+            ? " E-STOP: torque off — press g to record again, q to quit "
+            : _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP" : " idle — g start recording, q quit, Space E-STOP"));
+        SetText(_rigText, RigText(Math.Max(20, _rigText.Frame.Width)));
+        if (_recordFrame.Visible) SetText(_recordText, RecordText());
+        if (_learnFrame.Visible) SetText(_learnText, LearnText(Math.Max(10, _learnText.Frame.Width)));
         var camera = _rig.Cameras.Count > 0 ? _rig.Cameras[_camera] : null;
-        _cameraFrame.Title = camera is null ? "Camera: none" : $"Camera {camera.Name}";
-        _preview.Image = camera?.Latest;
-        _preview.Placeholder = camera is null ? "no cameras (--cameras)" : "no frame yet: press g";
-        _preview.SetNeedsDraw();
-        _logText.Text = LogText(Math.Max(1, _logText.Frame.Height));
-        SetNeedsDraw();
+        var title = camera is null ? "Camera: none" : $"Camera {camera.Name}";
+        if (_cameraFrame.Title != title) _cameraFrame.Title = title;
+        var image = camera?.Latest;
+        if (!ReferenceEquals(image, _preview.Image))
+        {
+            _preview.Image = image;
+            _preview.SetNeedsDraw();
+        }
+        var placeholder = camera is null ? "no cameras (--cameras)" : "no frame yet: press g";
+        if (_preview.Placeholder != placeholder)
+        {
+            _preview.Placeholder = placeholder;
+            _preview.SetNeedsDraw();
+        }
+        SetText(_logText, LogText(Math.Max(1, _logText.Frame.Height)));
+    }
+
+    private static void SetText(View view, string text)
+    {
+        if (view.Text != text) view.Text = text;
     }
 
     /// <summary>Rig panel text: devices with status, one bar per joint, loop timing.</summary>
@@ -177,18 +242,81 @@ public sealed class RobotHostWindow : Window
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Train/eval panel text, ten lines: dataset, policy/preset/steps, step i/N with speed, loss and ETA, a loss
+    /// sparkline, the checkpoint or outcome, then the evaluation's settings, rollouts done with successes, outcome, keys.
+    /// </summary>
+    public string LearnText(int width)
+    {
+        var s = _learn.Settings;
+        var t = _learn.TrainProgress;
+        var sb = new StringBuilder();
+        sb.Append(Fit($"data {s.DatasetRoot}", width, fromEnd: true)).Append('\n');
+        sb.Append(CultureInfo.InvariantCulture, $"policy {s.PolicyKey}/{s.Preset ?? "paper"} {s.Steps} steps\n");
+        if (t is null) sb.Append(_learn.IsTraining ? "train: loading data…\n" : "train: not started (t)\n").Append('\n');
+        else
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"step {t.Step}/{t.TotalSteps} {100.0 * t.Step / Math.Max(1, t.TotalSteps):F0}% {t.StepsPerSecond:0.0} it/s\n");
+            sb.Append(CultureInfo.InvariantCulture, $"loss {t.Loss:G3} avg {t.SmoothedLoss:G3} ETA {Eta(t.Eta)}\n");
+        }
+        sb.Append(Sparkline.Render(_learn.Losses(), width)).Append('\n');
+        sb.Append(Fit(_learn.IsTraining ? $"training {_learn.TrainLabel}…"
+            : _learn.TrainOutcome ?? (_learn.Checkpoint is { } c ? $"ckpt {c}" : "no checkpoint"), width, fromEnd: _learn.TrainOutcome is null)).Append('\n');
+        sb.Append(CultureInfo.InvariantCulture, $"eval {s.Env} x{s.EvalEpisodes}{(s.EvalMaxSteps is { } m ? $" <={m} steps" : "")}\n");
+        var e = _learn.EvalProgress;
+        sb.Append(e is null
+            ? _learn.IsEvaluating ? "rollouts 0 so far\n" : "rollouts -\n"
+            : FormattableString.Invariant($"rollouts {e.Completed}/{e.Total} success {e.Successes} ({(double)e.Successes / Math.Max(1, e.Completed):P0})\n"));
+        sb.Append(Fit(_learn.IsEvaluating ? "evaluating…" : _learn.EvalOutcome ?? "", width, fromEnd: false)).Append('\n');
+        sb.Append("p policy o preset +- steps [] runs");
+        return sb.ToString();
+    }
+
+    private void ShowLearnPanel(bool learn)
+    {
+        _learnFrame.Visible = learn;
+        _learnHelp.Visible = learn;
+        _recordFrame.Visible = !learn;
+        _recordHelp.Visible = !learn;
+    }
+
+    private static string Fit(string text, int width, bool fromEnd)
+    {
+        if (text.Length <= width) return text;
+        return fromEnd ? "…" + text[^(width - 1)..] : text[..(width - 1)] + "…";
+    }
+
+    private static string Eta(TimeSpan eta) =>
+        eta.TotalHours >= 1 ? $"{(int)eta.TotalHours}h{eta.Minutes:D2}m" : eta.TotalMinutes >= 1 ? $"{eta.Minutes}m{eta.Seconds:D2}s" : $"{eta.Seconds}s";
+
     private string LogText(int lines)
     {
         var plugins = _rig.Session.Plugins;
         var head = new List<string>
         {
-            $"plugins: {string.Join(", ", plugins.Loaded.Select(l => l.Name))}",
+            $"plugins ({plugins.Loaded.Count}): {string.Join(", ", plugins.Loaded.Select(l => l.Name))}",
         };
+        if (_rig.RescanStatus is { } rescan) head.Add(rescan);
         head.AddRange(plugins.Failures.Select(f => $"FAILED {f.Name}: {f.Message}"));
-        var tail = _log?.Tail(Math.Max(0, lines - head.Count)) ?? [];
-        // One screen row per log line (the plugin header may wrap): wrapped log lines would push the newest ones out of the pane.
-        var width = Math.Max(10, _logText.Frame.Width);
-        return string.Join('\n', head.Concat(tail.Select(l => l.Length > width ? l[..width] : l)));
+        // One screen row per log line: wrap the header ourselves and cut log lines, so the newest lines always fit the pane.
+        // Before the first layout the pane has no width yet: leave the wrapping to the label until the next refresh.
+        var width = _logText.Frame.Width > 0 ? Math.Max(10, _logText.Frame.Width) : int.MaxValue;
+        var rows = head.SelectMany(h => Wrap(h, width)).ToList();
+        var tail = _log?.Tail(Math.Max(0, lines - rows.Count)) ?? [];
+        return string.Join('\n', rows.Concat(tail.Select(l => l.Length > width ? l[..width] : l)));
+    }
+
+    /// <summary>Splits <paramref name="text"/> into rows of at most <paramref name="width"/> characters, at spaces where possible.</summary>
+    private static IEnumerable<string> Wrap(string text, int width)
+    {
+        while (text.Length > width)
+        {
+            var cut = text.LastIndexOf(' ', width);
+            if (cut <= 0) cut = width;
+            yield return text[..cut];
+            text = text[cut..].TrimStart();
+        }
+        yield return text;
     }
 
     private string SaveSnapshot()

@@ -4,16 +4,19 @@ using RobotHost.Tests.Support;
 
 namespace RobotHost.Tests.Tui;
 
-/// <summary><c>robothost tui</c> in a real terminal (tmux) on the simulated rig: record two episodes by keys, quit, read the dataset.</summary>
+/// <summary>
+/// <c>robothost tui</c> in a real terminal (tmux) on the simulated rig: record two episodes by keys, train a tiny policy on
+/// them from the train panel (progress and outcome on screen), quit, read the dataset and the checkpoint.
+/// </summary>
 public sealed class TuiEndToEndTests
 {
     [Fact]
-    public void Tui_in_tmux_records_two_episodes_with_keys_and_quits()
+    public void Tui_in_tmux_records_two_episodes_trains_on_them_with_keys_and_quits()
     {
         var home = RepoPaths.NewTempDirectory("tui-e2e");
         var root = Path.Combine(home, "ds");
         var name = $"rh-tui-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24];
-        var command = $"ROBOTHOST_HOME='{home}' dotnet '{HostProcess.HostDll}' tui --plugins '{RepoPaths.PluginDirectory}' --root '{root}' --episodes 2 --episode-time 2 --reset-time 0 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'";
+        var command = $"ROBOTHOST_HOME='{home}' dotnet '{HostProcess.HostDll}' tui --plugins '{RepoPaths.PluginDirectory}' --root '{root}' --episodes 2 --episode-time 2 --reset-time 0 --policy mlp --preset small --train-steps 3 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'";
         try
         {
             Tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command);
@@ -27,6 +30,15 @@ public sealed class TuiEndToEndTests
             var done = WaitForScreen(name, s => s.Contains("saved 2 episode(s)", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
             Assert.True(done is not null, "recording never completed: " + Capture(name));
             Assert.Contains("episode 2 of 2", done);
+
+            // Train panel: the dataset just recorded is the default; t trains (mlp/small, 3 steps) off the UI thread.
+            Tmux("send-keys", "-t", name, "l");
+            Assert.True(WaitForScreen(name, s => s.Contains("policy mlp/small 3 steps", StringComparison.Ordinal), TimeSpan.FromSeconds(10)) is not null, "no train panel: " + Capture(name));
+            Tmux("send-keys", "-t", name, "t");
+            var trained = WaitForScreen(name, s => s.Contains("done at step 3", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
+            Assert.True(trained is not null, "training never finished on screen: " + Capture(name));
+            Assert.Contains("step 3/3 100%", trained);
+            Assert.Contains("it/s", trained);
             Tmux("send-keys", "-t", name, "q");
             var exit = Path.Combine(home, "exit.txt");
             var sw = Stopwatch.StartNew();
@@ -46,6 +58,9 @@ public sealed class TuiEndToEndTests
         using var reader = session.Catalog.DatasetFormatFor(root).Open(root);
         Assert.Equal(2, reader.Episodes.Count);
         Assert.All(reader.Episodes, e => Assert.True(e.Length > 10, $"episode {e.EpisodeIndex} has {e.Length} frames"));
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(home, "runs"), "tui-mlp-*"));
+        Assert.True(File.Exists(Path.Combine(run, "train_summary.json")), $"no train_summary.json in {run}");
+        Assert.Contains("\"steps\": 3", File.ReadAllText(Path.Combine(run, "train_summary.json")));
     }
 
     private static string? WaitForScreen(string name, Func<string, bool> ok, TimeSpan timeout)

@@ -44,7 +44,8 @@ public sealed class TuiViewTests
         using var app = Application.Create(new VirtualTimeProvider());
         app.Init(DriverRegistry.Names.ANSI);
         app.Driver!.SetScreenSize(80, 24);
-        var window = TuiApp.Attach(app, rig, new LogRingSink());
+        using var learn = new LearnController(session, new LearnSettings { DatasetRoot = rig.Options.Root, RunsDirectory = Path.Combine(home, "runs") });
+        var window = TuiApp.Attach(app, rig, learn, new LogRingSink());
         app.Begin(window);
         var screen = Screen(app);
         foreach (var joint in new[] { "shoulder_pan", "elbow_flex", "gripper" }) Assert.Contains(joint, screen);
@@ -71,6 +72,36 @@ public sealed class TuiViewTests
         Assert.True(rig.WaitForRecording(TimeSpan.FromSeconds(30)), "the recorder did not stop after the e-stop");
         Assert.False(rig.IsRecording);
         Assert.False(rig.Robot.IsConnected);
+    }
+
+    [Fact]
+    public void Tui_recording_on_the_sim_rig_ends_episodes_when_the_task_is_done_and_records_success()
+    {
+        // The wrappers that feed the screen must not hide the sim robot's task feedback from the recorder.
+        var home = RepoPaths.NewTempDirectory("tui-feedback");
+        var (session, rig) = Rig(home, episodes: 1, episodeTime: 30);
+        using var _ = session;
+        using var __ = rig;
+        Assert.IsAssignableFrom<RobotHost.Sdk.ITaskFeedback>(rig.Robot);
+        Assert.False(ObservedRobot.Wrap(new PlainRobot()) is RobotHost.Sdk.ITaskFeedback);
+        Assert.True(rig.StartRecording());
+        Assert.True(rig.WaitForRecording(TimeSpan.FromSeconds(90)), "recording did not end");
+        Assert.StartsWith("completed", rig.LastOutcome);
+        var frames = rig.Progress!.TotalFrames;
+        Assert.True(frames is > 30 and < 30 * 30, $"{frames} frames: the episode should end when the expert is done, well before 30 s");
+    }
+
+    private sealed class PlainRobot : RobotHost.Sdk.IRobot
+    {
+        public string RobotType => "plain";
+        public RobotHost.Sdk.FeatureSpec StateFeature => RobotHost.Sdk.FeatureSpec.Vector(RobotHost.Sdk.FeatureKeys.State, ["a.pos"]);
+        public RobotHost.Sdk.FeatureSpec ActionFeature => RobotHost.Sdk.FeatureSpec.Vector(RobotHost.Sdk.FeatureKeys.Action, ["a.pos"]);
+        public bool IsConnected => false;
+        public void Connect(bool calibrate = false) { }
+        public RobotHost.Sdk.Observation GetObservation() => new() { Values = new Dictionary<string, float> { ["a.pos"] = 0 } };
+        public RobotHost.Sdk.RobotAction SendAction(RobotHost.Sdk.RobotAction action) => action;
+        public void Disconnect() { }
+        public void Dispose() { }
     }
 
     [Fact]
