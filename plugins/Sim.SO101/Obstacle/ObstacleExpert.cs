@@ -2,7 +2,9 @@ namespace RobotHost.Plugins.Sim.SO101.Obstacle;
 
 /// <summary>
 /// The obstacle task's demonstrator, the lecture's driver meeting a tree in the road: it drives straight at the
-/// obstacle, then at a branch height of 0.40–0.50 swerves to a side chosen with probability ½ each (seeded), passes
+/// obstacle, then at a branch height of 0.40–0.50 swerves to a side that alternates with the seed (even left, odd
+/// right: any run of consecutive seeds is split exactly 50/50, as in the lecture — with a random 54/46 draw a regression
+/// policy simply follows the majority, which hides the averaging), passes
 /// beside the obstacle and curves in to the goal. Up to the branch the left and right demonstrations are the same
 /// drive, so the observation cannot tell which side comes next; the swerve comes late, so a car that keeps going
 /// straight past the branch heights can no longer get round. It follows its planned path (straight trunk, then cubic
@@ -29,7 +31,7 @@ public sealed class ObstacleExpert
     public void Plan(ObstacleWorld world, int? forceSide = null)
     {
         var rng = new Random(unchecked(world.Seed * 7919 + 15485863));
-        Side = rng.NextDouble() < 0.5 ? -1 : 1;
+        Side = (world.Seed & 1) == 0 ? -1 : 1;
         if (forceSide is { } side) Side = Math.Sign(side);
         BranchY = 0.40 + 0.10 * rng.NextDouble();
         var wx = Side * (0.72 + 0.08 * rng.NextDouble());

@@ -64,7 +64,8 @@ public abstract record GenerativePolicyConfig : PolicyConfig
     /// <summary>Mask padded actions (past the episode's end) out of the loss; LeRobot's default keeps them (copies of the last action).</summary>
     public bool MaskPaddedActions { get; init; }
 
-    /// <summary>Seed of the sampling noise: the generator restarts from it at every episode reset, so runs repeat exactly.</summary>
+    /// <summary>Seed of the sampling noise when the policy is created; each episode reset then reseeds from libtorch's
+    /// global generator (see <see cref="GenerativePolicyRuntime.Reset"/>).</summary>
     public long SamplingSeed { get; init; }
 
     /// <inheritdoc />

@@ -38,8 +38,9 @@ internal static class GenerativePolicyHarness
     }
 
     /// <summary>Actions of one episode replayed from the dataset's observations, after a reset.</summary>
-    public static List<float[]> Rollout(IPolicy policy, SyntheticDataset data, int ticks)
+    public static List<float[]> Rollout(IPolicy policy, SyntheticDataset data, int ticks, long seed = 11)
     {
+        TorchSharp.torch.manual_seed(seed);   // an episode's seed, as the evaluator sets it
         policy.Reset();
         return Enumerable.Range(0, ticks).Select(i => policy.SelectAction(data.ObservationAt(i))).ToList();
     }
@@ -59,9 +60,12 @@ internal static class GenerativePolicyHarness
             var expected = Rollout(trained, data, 12);
             var actual = Rollout(loaded, data, 12);
             for (var i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i]);
-            // Reset restarts the sampling noise: the same episode again gives the same actions.
+            // Reset reseeds the sampling noise from the episode's seed: the same seed again gives the same actions,
+            // another seed other samples (so episodes of a multimodal policy do not all pick the same mode).
             var again = Rollout(loaded, data, 12);
             for (var i = 0; i < expected.Count; i++) Assert.Equal(expected[i], again[i]);
+            var other = Rollout(loaded, data, 12, seed: 12);
+            Assert.Contains(Enumerable.Range(0, expected.Count), i => !expected[i].SequenceEqual(other[i]));
             Assert.All(actual, a => Assert.All(a, v => Assert.True(float.IsFinite(v))));
         }
         finally
