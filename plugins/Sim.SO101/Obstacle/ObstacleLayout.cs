@@ -15,8 +15,8 @@ public static class ObstacleLayout
     public const double ObstacleCenterX = 0.0, ObstacleCenterY = 1.0;
     public const double ObstacleHalfWidth = 0.45, ObstacleHalfHeight = 0.15;
     public const double GoalX = 0.0, GoalY = 1.8;
-    /// <summary>Reached when the agent's centre is this close to the goal.</summary>
-    public const double GoalRadius = 0.08;
+    /// <summary>Reached when the agent's centre is this close to the goal (a car at constant speed passes through, it cannot stop on a point).</summary>
+    public const double GoalRadius = 0.12;
     public const double StartY = 0.2, StartSpreadX = 0.05, StartSpreadY = 0.05;
     /// <summary>The car's constant forward speed in units/s: it cannot stop and wait, only steer.</summary>
     public const double Speed = 1.0;
