@@ -8,7 +8,8 @@
 //   robothost run scripts/multimodal.csx -- --quick         a smoke run (tests use it)
 //   robothost run scripts/multimodal.csx -- --policies mlp,diffusion --steps 3000 --eval-episodes 200 --unet [32,64,128]
 //
-// Output (default out/multimodal/): results.md, comparison.png, and per policy eval/<policy>/trajectories.png + eval.json.
+// Output (default out/multimodal/): results.md, trajectories.png (all policies' rollouts, one panel each), comparison.png,
+// and per policy eval/<policy>/trajectories.png + eval.json.
 
 using System.Diagnostics;
 
@@ -76,6 +77,7 @@ var rows = results.Select(r => new
 Print();
 var table = Table(rows, $"obstacle_2d: {data.Episodes.Count} demonstrations, {steps} training steps, {evalEpisodes} held-out seeds");
 Table(timings.Select(t => new { t.Policy, t.TrainS, t.EvalS, t.FinalLoss }), "time");
+var grid = Plot.Grid("trajectories.png", results.Select(r => Path.Combine(OutDir, "eval", r.Label, "trajectories.png")).ToList(), columns: 2);
 var chart = Plot.Bar("comparison.png", "obstacle_2d: success per policy", results.Select(r => r.Label).ToList(), results.Select(r => r.SuccessRate * 100).ToList(), "success %");
 
 File.WriteAllText(Out("results.md"), $"""
@@ -85,7 +87,7 @@ File.WriteAllText(Out("results.md"), $"""
     {table.TrimEnd()}
     ```
 
-    Trajectory plots: {string.Join(", ", results.Select(r => Path.Combine("eval", r.Label, "trajectories.png")))}.
+    Rollout trajectories of every policy: trajectories.png (one panel per policy; per policy: {string.Join(", ", results.Select(r => Path.Combine("eval", r.Label, "trajectories.png")))}).
     """);
-Print($"done in {total.Elapsed.TotalSeconds:F0} s; results in {OutDir} (results.md, comparison.png, eval/<policy>/trajectories.png)");
+Print($"done in {total.Elapsed.TotalSeconds:F0} s; results in {OutDir} (results.md, trajectories.png, comparison.png, eval/<policy>/)");
 return 0;

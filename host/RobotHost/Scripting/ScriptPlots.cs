@@ -42,6 +42,37 @@ public sealed class ScriptPlots(Func<string, string> resolve)
         return Save(plot, file, title, "", yLabel);
     }
 
+    /// <summary>
+    /// Puts PNG images (e.g. each policy's trajectories.png) side by side in a grid of <paramref name="columns"/>, so
+    /// results that belong together are read at one glance.
+    /// </summary>
+    public string Grid(string file, IReadOnlyList<string> images, int columns = 2)
+    {
+        if (images.Count == 0) throw new Sdk.RobotHostException($"grid '{file}': no images given");
+        var bitmaps = images.Select(path => SkiaSharp.SKBitmap.Decode(path)
+            ?? throw new Sdk.RobotHostException($"grid '{file}': '{path}' is not a readable PNG")).ToList();
+        try
+        {
+            columns = Math.Clamp(columns, 1, bitmaps.Count);
+            var rows = (bitmaps.Count + columns - 1) / columns;
+            var (cellW, cellH) = (bitmaps.Max(b => b.Width), bitmaps.Max(b => b.Height));
+            using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(cellW * columns, cellH * rows));
+            surface.Canvas.Clear(SkiaSharp.SKColors.White);
+            for (var i = 0; i < bitmaps.Count; i++)
+                surface.Canvas.DrawBitmap(bitmaps[i], i % columns * cellW, i / columns * cellH);
+            var path = resolve(file.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? file : file + ".png");
+            using var image = surface.Snapshot();
+            using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            using var stream = File.Create(path);
+            data.SaveTo(stream);
+            return path;
+        }
+        finally
+        {
+            foreach (var bitmap in bitmaps) bitmap.Dispose();
+        }
+    }
+
     private string Save(Plot plot, string file, string title, string xLabel, string yLabel)
     {
         var path = resolve(file.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? file : file + ".png");

@@ -44,6 +44,7 @@ public sealed class ExampleScriptTests
         Assert.Equal(0, value);
         Assert.Contains("PassedLeft", text);
         Assert.Contains("obstacle_2d: MLP vs ACT", File.ReadAllText(Path.Combine(output, "results.md")));
+        Assert.True(new FileInfo(Path.Combine(output, "trajectories.png")).Length > 2000, "the grid of every policy's trajectories");
         foreach (var policy in new[] { "mlp" })
         {
             Assert.Contains(policy, text);
