@@ -30,6 +30,34 @@ public static class TorchRuntime
         const string Isa = "ONEDNN_MAX_CPU_ISA";
         // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
         if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, SafeIsa, 0);
+        DisableNnpack();
+    }
+
+    private delegate IntPtr GlobalContext();
+    private delegate void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.I1)] bool enabled);
+
+    /// <summary>
+    /// libtorch asks NNPACK before every CPU convolution and, on CPUs NNPACK does not know (this AMD EPYC VM), warns
+    /// "Could not initialize NNPACK! Reason: Unsupported hardware." on stderr each time — 17 420 lines in one demo run,
+    /// burying the progress output. Turning NNPACK off (<c>at::globalContext().setUserEnabledNNPACK(false)</c>, what
+    /// <c>torch.backends.nnpack.set_flags(False)</c> does in Python) stops the question; TorchSharp has no binding, so
+    /// the two exported C++ symbols are called directly. Nothing changes if they are missing.
+    /// </summary>
+    private static void DisableNnpack()
+    {
+        try
+        {
+            _ = torch.get_num_threads();   // loads libtorch
+            if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var library)) return;
+            if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var context) ||
+                !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setEnabled)) return;
+            var global = Marshal.GetDelegateForFunctionPointer<GlobalContext>(context)();
+            Marshal.GetDelegateForFunctionPointer<SetUserEnabledNnpack>(setEnabled)(global, false);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or MarshalDirectiveException)
+        {
+            // a libtorch without these symbols: keep the warnings
+        }
     }
 
     [DllImport("libc", EntryPoint = "setenv")]

@@ -13,6 +13,8 @@ public sealed class PolicyTrainingTests(ITestOutputHelper output)
     private static MlpConfig TinyMlp(bool images) => new MlpPolicyFactory().CreateConfig("small") with
     {
         HiddenDims = [64, 64],
+        ChunkSize = 1,            // the small preset predicts 16-action chunks; the overfit check is on the next action
+        NActionSteps = 1,
         VisionBackboneWidth = 8,
         ImageFeatureDim = 16,
         SpatialKeypoints = 8,
