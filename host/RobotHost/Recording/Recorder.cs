@@ -194,6 +194,9 @@ public sealed class Recorder
         private int _rerecorded;
         private long _savedFrames;
         private int _episodeIndex;
+        // Index of the first episode of this session, and of the next one to record (saves may still be in flight,
+        // so the count of saved episodes lags behind what the operator is doing).
+        private int _firstIndex, _nextIndex;
         private int _frames;
         private double _phaseEnd;
 
@@ -207,7 +210,7 @@ public sealed class Recorder
             // its frames queue behind the save in the writer's queue (same order as before), so the time between
             // episodes is the reset phase alone; only a full queue (a save slower than the queue's seconds) shows.
             var pendingSaves = new Queue<PendingSave>();
-            var nextIndex = pump.EpisodeCount;
+            _firstIndex = _nextIndex = pump.EpisodeCount;
             var episodeOpen = false;
             try
             {
@@ -216,7 +219,7 @@ public sealed class Recorder
                 while (_episodes.Count + pendingSaves.Count < options.Episodes && !stop)
                 {
                     CompleteFinished(pendingSaves, cancel, all: false);
-                    _episodeIndex = nextIndex;
+                    _episodeIndex = _nextIndex;
                     var seed = unchecked(options.Seed + _episodeIndex);
                     source.BeginEpisode(_episodeIndex, seed);
                     var droppedBefore = pump.Dropped;
@@ -270,8 +273,8 @@ public sealed class Recorder
                         if (dropped > 0)
                             _log.LogError("episode {Episode}: {Dropped} of {Frames} frames were dropped because the writer could not keep up; the episode has gaps — re-record it", _episodeIndex, dropped, _frames + dropped);
                         pendingSaves.Enqueue(new PendingSave(pump.SaveEpisodeAsync(task),
-                            new EpisodeFacts(_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy, startS, endS, _inspector.Take(nextIndex))));
-                        nextIndex++;
+                            new EpisodeFacts(_frames - (int)dropped, seed, duration, dropped, repeats, success, endedBy, startS, endS, _inspector.Take(_nextIndex))));
+                        _nextIndex++;
                         episodeOpen = false;
                     }
                     if (request == RecordRequest.Stop) { stop = true; stopReason = RecordStopReason.Stopped; break; }
@@ -418,9 +421,9 @@ public sealed class Recorder
                 _stats = _loop.Stats;
                 _lastStats = now;
             }
-            var pendingIndex = phase == RecordPhase.Reset ? pump.EpisodeCount + 1 : _episodeIndex;
-            progress.Report(new RecordProgress(phase, phase == RecordPhase.Reset ? pendingIndex : _episodeIndex,
-                Math.Min(options.Episodes, _episodes.Count + 1 + (phase == RecordPhase.Reset ? 1 : 0)), options.Episodes, timeLeft,
+            var index = phase == RecordPhase.Reset ? _nextIndex : _episodeIndex;
+            progress.Report(new RecordProgress(phase, index,
+                Math.Min(options.Episodes, index - _firstIndex + 1), options.Episodes, timeLeft,
                 phase == RecordPhase.Recording ? _frames : 0, _savedFrames + (phase == RecordPhase.Recording ? _frames : 0), _episodes.Count,
                 _stats, pump.Dropped, pump.Depth, pump.Capacity));
         }
