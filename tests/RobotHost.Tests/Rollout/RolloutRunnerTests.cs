@@ -28,7 +28,7 @@ public sealed class RolloutRunnerTests
             action[0] = target.Value;
             return action;
         });
-        var runner = new RolloutRunner(arm.Robot, [], policy, new RolloutOptions { Fps = 30, DurationSeconds = 1.0, MaxStep = 5, WatchdogMs = 500, HardMissPeriods = 60, MaxConsecutiveMisses = 20 }, arm.Log);
+        var runner = new RolloutRunner(arm.Robot, [], policy, new RolloutOptions { Fps = 30, DurationSeconds = 2.0, MaxStep = 5, WatchdogMs = 500, HardMissPeriods = 60, MaxConsecutiveMisses = 20 }, arm.Log);
 
         var result = Finish(runner);
 
@@ -39,7 +39,7 @@ public sealed class RolloutRunnerTests
         var steps = seen.Zip(seen.Skip(1), (a, b) => b.Goal - a.Present).ToList();
         var allowed = 5 * StepsPerDegree + 12; // + the servo's motion between the bus read and this look at it
         Assert.All(steps, s => Assert.True(s <= allowed, $"a goal {s} steps ({s / StepsPerDegree:F1}°) past the present position reached the servo; max step is 5° (steps: {string.Join(", ", steps)})"));
-        Assert.Contains(steps, s => s > 3 * StepsPerDegree); // it did move towards the target, step by step
+        Assert.Contains(steps, s => s > 2 * StepsPerDegree); // it did move towards the target, step by step (one tick can catch the servo mid-move)
         Assert.True(arm.AllTorqueOff, "torque still on after the rollout ended");
     }
 
