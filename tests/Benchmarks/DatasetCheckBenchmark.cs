@@ -17,7 +17,7 @@ internal static class DatasetCheckBenchmark
         var episodes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
         var width = args.Length > 1 ? args[1] : "128";
         var height = args.Length > 2 ? args[2] : "96";
-        var repo = FindRoot();
+        var repo = Machine.RepoRoot();
         var home = Directory.CreateTempSubdirectory("rh-bench-check").FullName;
         try
         {
@@ -73,12 +73,5 @@ internal static class DatasetCheckBenchmark
             runs.Add(sw.Elapsed.TotalSeconds);
         }
         Console.WriteLine($"| {name} | {Machine.Percentile(runs, 50):F2} s | {string.Join(", ", runs.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} | {report!.Status.ToString().ToLowerInvariant()} |");
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

@@ -24,7 +24,7 @@ internal static class GenerativeBenchmark
     {
         var threads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
         torch.set_num_threads(threads);
-        var pluginDir = Path.Combine(FindRoot(), "artifacts", "bin", "plugins");
+        var pluginDir = Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins");
         var host = new PluginHost([pluginDir], NullLoggerFactory.Instance);
         host.LoadAll();
         ITrainablePolicyFactory Factory(string key) => (ITrainablePolicyFactory)host.Registrations
@@ -105,12 +105,5 @@ internal static class GenerativeBenchmark
             Action = horizon is { } h ? rand([size, h, features.ActionDim]) * 2 - 1 : null,
             ActionIsPad = horizon is { } h2 ? zeros([size, h2], dtype: ScalarType.Bool) : null,
         };
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

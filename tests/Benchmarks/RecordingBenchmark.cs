@@ -16,7 +16,7 @@ internal static class RecordingBenchmark
         var realtimeEpisodes = args.Length > 0 ? int.Parse(args[0]) : 5;
         var episodeTime = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
         var fastEpisodes = args.Length > 2 ? int.Parse(args[2]) : 20;
-        var repo = FindRoot();
+        var repo = Machine.RepoRoot();
         var home = Directory.CreateTempSubdirectory("rh-bench-rec").FullName;
         using var session = HostSession.Start(new HostOptions
         {
@@ -77,12 +77,5 @@ internal static class RecordingBenchmark
         Console.WriteLine($"| 100 demonstrations{(fast.Episodes.Count == 100 ? "" : ", extrapolated")} | {100 / (fast.Episodes.Count / seconds):F0} s |");
         Console.WriteLine($"| load average (1 min) at the end | {File.ReadAllText("/proc/loadavg").Split(' ')[0]} |");
         Directory.Delete(home, recursive: true);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

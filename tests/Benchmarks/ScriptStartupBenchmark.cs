@@ -23,7 +23,7 @@ internal static class ScriptStartupBenchmark
     public static void Run(string[] args)
     {
         var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 5;
-        var root = FindRoot();
+        var root = Machine.RepoRoot();
         var dll = Path.Combine(root, "artifacts", "bin", "robothost.dll");
         var work = Directory.CreateTempSubdirectory("rh-bench-script").FullName;
         var script = Path.Combine(work, "small.csx");
@@ -66,12 +66,5 @@ internal static class ScriptStartupBenchmark
         Console.WriteLine($"| in-process compile (Roslyn warm) | {Machine.Percentile(inCold.Skip(1).ToList(), 50):F0} ms | {inCold.Skip(1).DefaultIfEmpty().Max():F0} ms |");
         Console.WriteLine($"| in-process cache load | {Machine.Percentile(inCached, 50):F1} ms | {inCached.Max():F1} ms |");
         Directory.Delete(work, true);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

@@ -9,7 +9,7 @@ internal static class StartupBenchmark
 {
     public static void Run(string[] args)
     {
-        var root = FindRoot();
+        var root = Machine.RepoRoot();
         var dll = Path.Combine(root, "artifacts", "bin", "robothost.dll");
         var pluginDir = Path.Combine(root, "artifacts", "bin", "plugins");
         var home = Directory.CreateTempSubdirectory("rh-bench").FullName;
@@ -36,12 +36,5 @@ internal static class StartupBenchmark
         Console.WriteLine($"| load {count} plugins in-process (first pass cold) | {Machine.Percentile(loads, 50):F1} ms | {loads.Max():F1} ms |");
         Console.WriteLine($"| per plugin | {Machine.Percentile(loads, 50) / Math.Max(1, count):F1} ms | |");
         Directory.Delete(home, true);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

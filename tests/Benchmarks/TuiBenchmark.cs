@@ -20,7 +20,7 @@ internal static partial class TuiBenchmark
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
         var pairs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        var repo = FindRoot();
+        var repo = Machine.RepoRoot();
         var host = Path.Combine(repo, "artifacts", "bin", "robothost.dll");
         var plugins = Path.Combine(repo, "artifacts", "bin", "plugins");
         var episodes = Math.Max(1, seconds / EpisodeSeconds);
@@ -134,12 +134,5 @@ internal static partial class TuiBenchmark
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {error}");
         return output;
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RobotHost.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }
