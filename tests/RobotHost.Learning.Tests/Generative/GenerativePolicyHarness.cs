@@ -37,6 +37,21 @@ internal static class GenerativePolicyHarness
         return (losses.Take(20).Average(), losses.TakeLast(20).Average());
     }
 
+    /// <summary>
+    /// Trains <paramref name="config"/> on <paramref name="data"/> for <paramref name="steps"/> steps, checks the loss fell
+    /// by more than <paramref name="factor"/>× and the model saw <paramref name="cameras"/> cameras, then that a saved and
+    /// loaded checkpoint samples exactly what the trained policy samples.
+    /// </summary>
+    public static void OverfitsAndReloadsIdentically(ITrainablePolicyFactory factory, PolicyConfig config, SyntheticDataset data,
+        int steps, long seed, double factor, int cameras, string what)
+    {
+        using var trainer = PolicyTrainer.Create(factory, config, data, new TrainerOptions { TotalSteps = steps, Seed = seed });
+        Assert.Equal(cameras, trainer.Model.Features.Images.Count);
+        var (first, last) = Train(trainer, steps);
+        Assert.True(last < first / factor, $"{what}: {first:F3} → {last:F3}");
+        AssertSaveLoadSamplesIdentically(factory, trainer, data);
+    }
+
     /// <summary>Actions of one episode replayed from the dataset's observations, after a reset.</summary>
     public static List<float[]> Rollout(IPolicy policy, SyntheticDataset data, int ticks, long seed = 11)
     {
