@@ -8,8 +8,9 @@ cd "$root"
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK 10 is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2; exit 1; }
 
 # System packages: ffmpeg (dataset video: H.264/AV1 encode and decode), libgtk-3-0 (OpenCvSharp's native library links GTK3),
-# socat (pseudo-terminal serial ports for the virtual servo bus), tmux (headless TUI tests), v4l-utils (find-cameras lists modes with v4l2-ctl).
-packages=(ffmpeg libgtk-3-0 socat tmux v4l-utils)
+# socat (pseudo-terminal serial ports for the virtual servo bus), tmux (headless TUI tests), v4l-utils (find-cameras lists modes with v4l2-ctl),
+# gcc + libc6-dev (the build compiles sdk/RobotHost.Learning/Native/scalar_guard.c, which stops a TorchSharp use-after-free).
+packages=(ffmpeg libgtk-3-0 socat tmux v4l-utils gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,11 +27,84 @@ public static class TorchRuntime
     {
         if (Interlocked.Exchange(ref _initialized, 1) == 1) return;
         if (OperatingSystem.IsWindows()) return;
+        InstallScalarGuard();
         const string Isa = "ONEDNN_MAX_CPU_ISA";
         // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
         if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, SafeIsa, 0);
         DisableNnpack();
     }
+
+    private const string ScalarGuardFile = "librobothost_scalar_guard.so";
+    private static string? _scalarGuardPath;
+    private static IntPtr _scalarGuard;
+
+    /// <summary>
+    /// Whether TorchSharp's native calls go through the scalar guard (see <see cref="InstallScalarGuard"/>), and if not,
+    /// why — for the host to log. Valid after <see cref="Initialize"/>.
+    /// </summary>
+    public static string ScalarGuardStatus { get; private set; } = "not initialised";
+
+    /// <summary>True when TorchSharp's native library is reached through the scalar guard.</summary>
+    public static bool ScalarGuardActive => _scalarGuard != IntPtr.Zero;
+
+    /// <summary>
+    /// TorchSharp 0.107 wraps every number passed to a tensor op (and the implicit alpha of <c>a + b</c>) in a
+    /// finalizable Scalar that is unreachable once its native handle is read; a garbage collection started by another
+    /// thread during the op lets the finalizer free it before libtorch reads it. Training then fails at random
+    /// (c10 "Expected false to be true … toFloat", "argument alpha must not be a floating point number") — seen in
+    /// CI, in Adam, BatchNorm and transformer residuals, and reproduced at will by a thread that collects in a loop
+    /// (GcStormTests). Our own code cannot keep TorchSharp's internal Scalars alive, so the fix sits below it: a small
+    /// native library (Native/scalar_guard.c, built with the solution) that forwards every LibTorchSharp symbol and
+    /// defers Scalar frees by three seconds. It is bound here, before TorchSharp's first native call, by a
+    /// DllImport resolver for the TorchSharp assembly.
+    /// </summary>
+    private static void InstallScalarGuard()
+    {
+        if (!OperatingSystem.IsLinux()) { ScalarGuardStatus = "not needed on this OS build (Linux only)"; return; }
+        var torchDir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        _scalarGuardPath = new[] { torchDir, AppContext.BaseDirectory }
+            .Select(d => Path.Combine(d, "runtimes", "linux-x64", "native", ScalarGuardFile))
+            .FirstOrDefault(File.Exists);
+        if (_scalarGuardPath is null)
+        {
+            ScalarGuardStatus = $"missing: {ScalarGuardFile} was not built next to libLibTorchSharp.so (install gcc and rebuild: scripts/setup.sh); " +
+                                "training may crash at random under load (TorchSharp Scalar finalizer race)";
+            return;
+        }
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, ResolveTorchSharpNative);
+            ScalarGuardStatus = "installed";
+        }
+        catch (InvalidOperationException)
+        {
+            ScalarGuardStatus = "not installed: another DllImport resolver owns the TorchSharp assembly";
+        }
+    }
+
+    private static IntPtr ResolveTorchSharpNative(string name, System.Reflection.Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != "LibTorchSharp" || _scalarGuardPath is null) return IntPtr.Zero;
+        if (_scalarGuard != IntPtr.Zero) return _scalarGuard;
+        if (NativeLibrary.TryLoad(_scalarGuardPath, out var handle))
+        {
+            _scalarGuard = handle;
+            ScalarGuardStatus = $"active ({_scalarGuardPath})";
+            return handle;
+        }
+        ScalarGuardStatus = $"failed to load {_scalarGuardPath}; TorchSharp loads its library directly";
+        return IntPtr.Zero;
+    }
+
+    /// <summary>Scalars the guard has queued and freed so far, or null when it is not active.</summary>
+    public static (ulong Deferred, ulong Freed, bool Forwarding)? ScalarGuardCounters()
+    {
+        if (_scalarGuard == IntPtr.Zero || !NativeLibrary.TryGetExport(_scalarGuard, "robothost_scalar_guard_stats", out var stats)) return null;
+        Marshal.GetDelegateForFunctionPointer<GuardStats>(stats)(out var deferred, out var freed, out var forwarding);
+        return (deferred, freed, forwarding != 0);
+    }
+
+    private delegate void GuardStats(out ulong deferred, out ulong freed, out int forwarding);
 
     private delegate IntPtr GlobalContext();
     private delegate void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.I1)] bool enabled);

@@ -65,6 +65,8 @@ public static class TrainingRunner
                 factory.PolicyType, options.Preset ?? "paper", options.DatasetRoot, options.Steps, output, JsonSerializer.Serialize(config, config.GetType(), Learning.LearningJson.Options));
         }
 
+        if (!Learning.TorchRuntime.ScalarGuardActive && OperatingSystem.IsLinux())
+            log.LogWarning("TorchSharp scalar guard {Status}", Learning.TorchRuntime.ScalarGuardStatus);
         using (trainer)
         {
             return Run(trainer, options, output, progress, cancel, log);

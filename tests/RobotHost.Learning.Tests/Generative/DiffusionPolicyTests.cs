@@ -18,7 +18,7 @@ public sealed class DiffusionPolicyTests
         GenerativePolicyHarness.OverfitsAndReloadsIdentically(Factory, config, data, steps: 200, seed: 7, factor: 3, cameras: 0, "ε-prediction loss should fall clearly");
     }
 
-    [Fact(Skip = "Intermittent NaN loss with the ResNet encoder on this CPU (libtorch CPU kernels); open in issue 7 - run with --filter to reproduce")]
+    [Fact]
     public void Overfits_with_a_camera_through_the_resnet_encoder_and_random_crop()
     {
         using var data = new SyntheticDataset(episodes: 2, length: 24, imageSize: 32);

@@ -18,7 +18,7 @@ public sealed class FlowMatchingPolicyTests
         GenerativePolicyHarness.OverfitsAndReloadsIdentically(Factory, config, data, steps: 200, seed: 7, factor: 3, cameras: 0, "velocity loss should fall clearly");
     }
 
-    [Fact(Skip = "Intermittent NaN loss with the ResNet encoder on this CPU (libtorch CPU kernels); open in issue 7 - run with --filter to reproduce")]
+    [Fact]
     public void Overfits_with_a_camera_and_logit_normal_times()
     {
         using var data = new SyntheticDataset(episodes: 2, length: 24, imageSize: 32);
