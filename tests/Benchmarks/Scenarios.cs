@@ -14,6 +14,7 @@ internal static class Scenarios
         ["recording"] = RecordingBenchmark.Run,
         ["generative"] = GenerativeBenchmark.Run,
         ["learning"] = LearningBenchmark.Run,
+        ["rollout"] = RolloutBenchmark.Run,
         ["datasetcheck"] = DatasetCheckBenchmark.Run,
         ["tui"] = TuiBenchmark.Run,
     };

@@ -9,7 +9,7 @@ namespace RobotHost.Cli;
 
 /// <summary>
 /// <c>robothost rollout --checkpoint DIR --robot KEY [--robot-option k=v…] [--cameras KEY,…] [--camera-option …] [--fps 30]
-/// [--duration S] [--episodes N] [--max-step DEG] [--watchdog-ms 100]</c>: runs a trained policy on a real robot
+/// [--duration S] [--episodes N] [--max-step DEG] [--watchdog-ms 100] [--sync-inference]</c>: runs a trained policy on a real robot
 /// (<see cref="RolloutRunner"/>). E-stop: Space or q on a terminal, or Ctrl+C / SIGTERM → torque off, exit 130.
 /// </summary>
 public static class RolloutCommand
@@ -28,9 +28,10 @@ public static class RolloutCommand
         var reset = new Option<double>("--reset-time") { Description = "Seconds between episodes while the robot holds position", DefaultValueFactory = _ => 0 };
         var maxStep = new Option<float>("--max-step") { Description = "Largest goal change from the present position per tick (degrees)", DefaultValueFactory = _ => 10f };
         var watchdog = new Option<int>("--watchdog-ms") { Description = "Deadline for policy inference and bus I/O per tick; misses hold, repeated misses turn torque off", DefaultValueFactory = _ => 100 };
+        var syncInference = new Option<bool>("--sync-inference") { Description = "Wait each tick for the action of that tick's own observation (default: inference runs one tick ahead, so the loop never waits for the network; actions lag by one period)" };
         var command = new Command("rollout", "Run a trained policy on a real robot at a fixed rate with max step, watchdog and e-stop (Space/q/Ctrl+C → torque off)")
         {
-            checkpoint, robot, robotOptions, cameras, cameraOptions, fps, duration, episodes, reset, maxStep, watchdog,
+            checkpoint, robot, robotOptions, cameras, cameraOptions, fps, duration, episodes, reset, maxStep, watchdog, syncInference,
         };
         command.SetAction(parse =>
         {
@@ -54,6 +55,7 @@ public static class RolloutCommand
                         ResetSeconds = parse.GetValue(reset),
                         MaxStep = parse.GetValue(maxStep),
                         WatchdogMs = parse.GetValue(watchdog),
+                        InferenceAhead = !parse.GetValue(syncInference),
                     };
                     if (keys is not null) Console.Error.WriteLine("rollout: press Space or q (or Ctrl+C) to stop; torque goes off");
                     var progress = new SyncProgress<RolloutProgress>(p => Console.Error.Write(

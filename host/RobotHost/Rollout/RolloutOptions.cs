@@ -23,6 +23,14 @@ public sealed record RolloutOptions
     /// <summary>Deadline for a tick's policy inference and for its bus I/O, milliseconds.</summary>
     public int WatchdogMs { get; init; } = 100;
 
+    /// <summary>
+    /// Pipelined inference (default): each tick sends the action computed from the previous tick's observation and
+    /// starts the network on its own, so a tick never waits for inference and the loop holds its period; actions lag
+    /// the observation by one period. False: each tick waits (up to <see cref="WatchdogMs"/>) for the action of its
+    /// own observation, and a slow network call makes that tick overrun.
+    /// </summary>
+    public bool InferenceAhead { get; init; } = true;
+
     /// <summary>Consecutive missed deadlines that turn torque off and stop the rollout.</summary>
     public int MaxConsecutiveMisses { get; init; } = 3;
 

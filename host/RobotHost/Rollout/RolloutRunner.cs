@@ -11,7 +11,9 @@ namespace RobotHost.Rollout;
 /// <list type="bullet">
 /// <item>Garbage actions (NaN, wrong size, beyond bounds; <see cref="ActionGuard"/>) are never sent: the robot holds (its present position is sent).</item>
 /// <item>Each goal moves at most <see cref="RolloutOptions.MaxStep"/> from the present position per tick; the robot's own calibrated limits clamp after that.</item>
-/// <item>Watchdog: policy inference runs on a worker and gets <see cref="RolloutOptions.WatchdogMs"/>; bus I/O is timed too. A miss holds;
+/// <item>Inference runs on a worker, one tick ahead by default (<see cref="RolloutOptions.InferenceAhead"/>): the tick sends the action the
+/// worker computed from the previous observation, so the loop never waits for the network.</item>
+/// <item>Watchdog: policy inference gets <see cref="RolloutOptions.WatchdogMs"/>; bus I/O is timed too. A miss holds;
 /// <see cref="RolloutOptions.MaxConsecutiveMisses"/> in a row, or one miss of <see cref="RolloutOptions.HardMissPeriods"/> periods, turns torque
 /// off and fails with a <see cref="RobotHostException"/>. A monitor thread turns torque off if one bus call hangs that long.</item>
 /// <item>Torque off (<see cref="IRobot.Disconnect"/>) on every exit path: end, cancellation, exception.</item>
@@ -93,6 +95,7 @@ public sealed class RolloutRunner
             {
                 if (episode > 0 && _options.ResetSeconds > 0) HoldFor(loop, _options.ResetSeconds, cancel);
                 episodes++;
+                Drain(ref inference);
                 _policy.Reset();
                 loop.Restart();
                 var start = Stopwatch.GetTimestamp();
@@ -126,15 +129,7 @@ public sealed class RolloutRunner
             _robot.Disconnect();
             monitor?.Join(TimeSpan.FromSeconds(1));
             // A policy still computing must not run on after its caller disposes it.
-            try
-            {
-                if (inference is not null && !inference.Wait(TimeSpan.FromSeconds(5)))
-                    _log.LogWarning("policy inference still running 5 s after the rollout stopped");
-            }
-            catch (AggregateException e)
-            {
-                _log.LogWarning(e.InnerException, "policy inference failed after the rollout stopped");
-            }
+            Drain(ref inference);
         }
         loop.EndTick();
         var result = new RolloutResult(stop, episodes, counts.Ticks, counts.PolicyActions, counts.Holds, counts.Garbage, counts.Misses, counts.StepLimited, loop.Stats);
@@ -163,7 +158,29 @@ public sealed class RolloutRunner
             if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
         var noFrame = _neededCameras.FirstOrDefault(n => !images.ContainsKey(n));
 
-        if (inference is { IsCompleted: false })
+        if (_options.InferenceAhead)
+        {
+            // Pipelined: send what the worker computed from the previous tick's observation, then hand it this tick's.
+            // The tick itself never waits for the network, so the loop keeps its period; the price is one period of latency.
+            if (inference is { IsCompleted: false })
+            {
+                var runningMs = Stopwatch.GetElapsedTime(_inferenceStart).TotalMilliseconds;
+                missed = runningMs > _options.WatchdogMs;
+                hold = missed ? $"policy inference took longer than {_options.WatchdogMs} ms" : "policy inference from an earlier tick not finished yet";
+            }
+            else
+            {
+                if (inference is not null)
+                {
+                    action = inference.GetAwaiter().GetResult(); // a crashed policy ends the rollout (torque off in finally)
+                    inference = null;
+                }
+                else hold = "first tick of the episode: no action computed yet";
+                if (noFrame is not null) hold ??= $"no frame yet from camera '{noFrame}'";
+                else inference = StartInference(observation, images);
+            }
+        }
+        else if (inference is { IsCompleted: false })
         {
             // The policy is still busy with an earlier tick's observation: a second call may not overlap it.
             missed = true;
@@ -176,9 +193,7 @@ public sealed class RolloutRunner
         else
         {
             if (inference is { IsFaulted: true }) inference.GetAwaiter().GetResult(); // a crashed policy ends the rollout (torque off in finally)
-            var input = new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp };
-            _inferenceStart = Stopwatch.GetTimestamp();
-            inference = Task.Run(() => _policy.SelectAction(input), CancellationToken.None);
+            inference = StartInference(observation, images);
             if (inference.Wait(_options.WatchdogMs, cancel))
             {
                 action = inference.GetAwaiter().GetResult();
@@ -244,6 +259,32 @@ public sealed class RolloutRunner
             counts.ConsecutiveMisses = 0;
         }
         return sent.Values;
+    }
+
+    private Task<float[]> StartInference(Observation observation, Dictionary<string, CameraFrame> images)
+    {
+        var input = new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp };
+        _inferenceStart = Stopwatch.GetTimestamp();
+        return Task.Run(() => _policy.SelectAction(input), CancellationToken.None);
+    }
+
+    /// <summary>A call still in flight (pipelined mode, or one that missed its deadline) must end before the policy is reset or disposed.</summary>
+    private void Drain(ref Task<float[]>? inference)
+    {
+        if (inference is null) return;
+        try
+        {
+            if (!inference.Wait(TimeSpan.FromSeconds(5)))
+            {
+                _log.LogWarning("policy inference still running 5 s after its episode ended");
+                return;
+            }
+        }
+        catch (AggregateException e)
+        {
+            _log.LogWarning(e.InnerException, "policy inference failed after its episode ended");
+        }
+        inference = null;
     }
 
     /// <summary>

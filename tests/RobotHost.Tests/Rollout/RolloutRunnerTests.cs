@@ -28,7 +28,7 @@ public sealed class RolloutRunnerTests
             action[0] = target.Value;
             return action;
         });
-        var runner = new RolloutRunner(arm.Robot, [], policy, new RolloutOptions { Fps = 30, DurationSeconds = 2.0, MaxStep = 5, WatchdogMs = 500, HardMissPeriods = 60, MaxConsecutiveMisses = 20 }, arm.Log);
+        var runner = new RolloutRunner(arm.Robot, [], policy, new RolloutOptions { Fps = 30, DurationSeconds = 2.0, MaxStep = 5, WatchdogMs = 500, HardMissPeriods = 60, MaxConsecutiveMisses = 20, InferenceAhead = false }, arm.Log);
 
         var result = Finish(runner);
 
@@ -41,6 +41,34 @@ public sealed class RolloutRunnerTests
         Assert.All(steps, s => Assert.True(s <= allowed, $"a goal {s} steps ({s / StepsPerDegree:F1}°) past the present position reached the servo; max step is 5° (steps: {string.Join(", ", steps)})"));
         Assert.Contains(steps, s => s > 2 * StepsPerDegree); // it did move towards the target, step by step (one tick can catch the servo mid-move)
         Assert.True(arm.AllTorqueOff, "torque still on after the rollout ended");
+    }
+
+    [Fact]
+    public void Inference_one_tick_ahead_keeps_the_loop_on_time_with_a_network_slower_than_the_period()
+    {
+        RolloutResult Run(bool ahead)
+        {
+            using var arm = new VirtualFollower(ahead ? "ahead" : "sync");
+            var policy = new ScriptedPolicy(arm.Robot, (o, names) =>
+            {
+                Thread.Sleep(45); // a network call longer than the 33 ms period of 30 Hz
+                return o.ToVector(names);
+            });
+            var options = new RolloutOptions { Fps = 30, DurationSeconds = 1.5, WatchdogMs = 500, HardMissPeriods = 60, MaxConsecutiveMisses = 20, InferenceAhead = ahead };
+            var result = Finish(new RolloutRunner(arm.Robot, [], policy, options, arm.Log));
+            Assert.True(arm.AllTorqueOff);
+            return result;
+        }
+
+        var sync = Run(ahead: false);
+        var ahead = Run(ahead: true);
+
+        // Waiting for the network in the tick overruns nearly every tick; running it one tick ahead, the tick only does bus I/O.
+        Assert.True(sync.Loop.Overruns >= sync.Ticks / 2, $"sync: {sync.Summary()}");
+        Assert.True(ahead.Loop.Overruns <= ahead.Ticks / 10, $"ahead: {ahead.Summary()}");
+        // Every other tick gets a fresh action (45 ms spans two periods) and the ticks between hold; none is a missed deadline.
+        Assert.True(ahead.PolicyActions >= ahead.Ticks / 3, $"ahead: {ahead.Summary()}");
+        Assert.Equal(0, ahead.DeadlineMisses);
     }
 
     [Fact]
