@@ -15,13 +15,14 @@ public static class TorchRuntime
     /// Call before the first tensor operation (the trainer, <see cref="Policies.PolicyRuntime"/> and ResNet18 do).
     /// libtorch 2.10's oneDNN AVX-512 convolution backward returns wrong input gradients, often NaN, on this kind of
     /// AVX-512 VM (measured: conv2d 8→8 channels, 8×8, batch 16 — max error 3.2 or NaN vs float64, on the first call
-    /// and then intermittently). Capping oneDNN at AVX2 (<c>ONEDNN_MAX_CPU_ISA</c>, read once when oneDNN first
-    /// dispatches) gives correct gradients. A value the user set wins.
+    /// and then intermittently; <c>CpuKernelTests</c> fails with the cap lifted). Capping oneDNN at SSE4.1
+    /// (<c>ONEDNN_MAX_CPU_ISA</c>, read once when oneDNN first dispatches) gives correct gradients. A value the user set wins.
     /// </summary>
     /// <remarks>
-    /// AVX2 was not enough: with it, a diffusion model with a ResNet encoder still hit NaN at step 2 after other
-    /// models had trained in the same process, and passed with SSE4.1 (measured 2026-11-27 on the project's VM).
-    /// Correct gradients matter more than convolution speed; set ONEDNN_MAX_CPU_ISA yourself to trade back.
+    /// AVX2 is not enough: a model with a ResNet encoder can still hit NaN at step 2 after other models have trained
+    /// in the same process. Re-tested with the scalar guard in place (so not the Scalar use-after-free): the learning
+    /// suite under AVX2 failed that way in 1 of 4 runs, under SSE4.1 in 0 of 6 (2026-11-27). AVX2 trains ACT 1.2–1.5×
+    /// faster; correct gradients matter more. Set ONEDNN_MAX_CPU_ISA yourself to trade back.
     /// </remarks>
     public static void Initialize()
     {
@@ -32,6 +33,7 @@ public static class TorchRuntime
         // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
         if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, SafeIsa, 0);
         DisableNnpack();
+        _defaultThreads = torch.get_num_threads();
     }
 
     private const string ScalarGuardFile = "librobothost_scalar_guard.so";
@@ -150,10 +152,43 @@ public static class TorchRuntime
         return torch.device(name);
     }
 
-    /// <summary>Sets the number of CPU threads libtorch uses for intra-op parallelism.</summary>
+    private static int _defaultThreads;
+
+    /// <summary>
+    /// Sets the number of CPU threads libtorch uses for intra-op parallelism on the calling thread (OpenMP keeps the
+    /// count per thread); 0 restores libtorch's default, so a trainer started after an evaluation gets all cores back.
+    /// </summary>
     public static void SetThreads(int threads)
     {
         Initialize();
-        if (threads > 0) torch.set_num_threads(threads);
+        var wanted = threads > 0 ? threads : _defaultThreads;
+        if (wanted > 0 && torch.get_num_threads() != wanted) torch.set_num_threads(wanted);
+    }
+
+    /// <summary>
+    /// Runs with <paramref name="threads"/> intra-op threads on the calling thread until disposed, then restores the
+    /// previous count; 0 changes nothing.
+    /// </summary>
+    public static ThreadCount UseThreads(int threads)
+    {
+        Initialize();
+        var previous = torch.get_num_threads();
+        if (threads <= 0 || threads == previous) return default;
+        torch.set_num_threads(threads);
+        return new ThreadCount(previous);
+    }
+
+    /// <summary>Restores a thread count changed by <see cref="UseThreads"/>.</summary>
+    public readonly struct ThreadCount : IDisposable
+    {
+        private readonly int _previous;
+
+        internal ThreadCount(int previous) => _previous = previous;
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (_previous > 0) torch.set_num_threads(_previous);
+        }
     }
 }

@@ -66,6 +66,7 @@ public class PolicyRuntime : IPolicy
     /// <summary>Runs the model on the observation history and returns unnormalised actions from this tick on.</summary>
     protected virtual IReadOnlyList<float[]> PredictChunk()
     {
+        using var threads = TorchRuntime.UseThreads(_options.CpuThreads);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         _model.eval();

@@ -40,7 +40,7 @@ public abstract class TrainablePolicyFactory<TConfig> : ITrainablePolicyFactory 
 
     /// <inheritdoc />
     public virtual IPolicy CreatePolicy(PolicyModel model, PolicyConfig config, FeatureNormalizer normalizer) =>
-        new PolicyRuntime(PolicyType, model, normalizer, RuntimeOptions(Typed(config)));
+        new PolicyRuntime(PolicyType, model, normalizer, RuntimeOptions(Typed(config)) with { CpuThreads = config.InferenceThreads });
 
     /// <inheritdoc />
     public IPolicy Load(string checkpointDirectory, IPluginContext context)
