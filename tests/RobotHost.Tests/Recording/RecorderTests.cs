@@ -145,7 +145,8 @@ public sealed class RecorderTests
         var format = new MemoryDatasetFormat();
         var progress = new SyncProgress(p =>
         {
-            if (p is { Phase: RecordPhase.Recording, SavedEpisodes: 2, Frames: > 5 }) cancel.Cancel();
+            // Episodes 0 and 1 are closed (their saves may still be running: saves overlap the next episode); cancel inside episode 2.
+            if (p is { Phase: RecordPhase.Recording, EpisodeIndex: 2, Frames: > 5 }) cancel.Cancel();
         });
         var result = new Recorder().Record(rig, format, Options(episodes: 5, episodeTime: 5), progress: progress, cancel: cancel.Token);
 

@@ -26,7 +26,8 @@ internal sealed class VirtualFollower : IDisposable
         Session.Catalog.Find(ComponentKind.Robot, "so101_follower"); // loads the plugins
         var pluginPath = Session.Plugins.Loaded.Single(p => Path.GetFileName(p.AssemblyPath) == "Robots.SO101.dll").AssemblyPath;
         var plugin = System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
-            .First(a => !a.IsDynamic && string.Equals(Path.GetFullPath(a.Location), Path.GetFullPath(pluginPath), StringComparison.Ordinal));
+            // Assemblies loaded from memory (compiled scripts of other tests) have no location.
+            .First(a => !a.IsDynamic && a.Location.Length > 0 && string.Equals(Path.GetFullPath(a.Location), Path.GetFullPath(pluginPath), StringComparison.Ordinal));
         var virtualArm = plugin.GetType("RobotHost.Plugins.Robots.SO101.Virtual.VirtualSo101", throwOnError: true)!;
         var calibrationDir = Path.Combine(Home, "calibration");
         Directory.CreateDirectory(calibrationDir);
