@@ -12,7 +12,8 @@ namespace RobotHost.Benchmarks;
 /// Diffusion and flow-matching policies loaded as plugins, as the host loads them: train step time (batch 64) and
 /// batch-1 sampling latency (one <c>PredictActionChunk</c>, i.e. one sample of the whole chunk) for DDPM-100,
 /// DDIM-10, flow Euler 10/2/1 and midpoint 5, state-only and with one 96×96 camera (small preset), and the paper-size
-/// network. Args: [threads] (default 2).
+/// network. Sampling runs on <c>inference-threads</c> libtorch threads (the policies' default, 1), training on
+/// <c>train-threads</c>. Args: [inference-threads=1] [train-threads=2].
 /// </summary>
 internal static class GenerativeBenchmark
 {
@@ -22,8 +23,11 @@ internal static class GenerativeBenchmark
 
     public static void Run(string[] args)
     {
-        var threads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
-        torch.set_num_threads(threads);
+        var inferenceThreads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var trainThreads = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+        Learning.TorchRuntime.Initialize();
+        _inferenceThreads = inferenceThreads;
+        torch.set_num_threads(trainThreads);
         var pluginDir = Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins");
         var host = new PluginHost([pluginDir], NullLoggerFactory.Instance);
         host.LoadAll();
@@ -31,7 +35,7 @@ internal static class GenerativeBenchmark
             .First(r => r.Kind == ComponentKind.Policy && r.Key == key).Factory;
         var diffusion = Factory("diffusion");
         var flow = Factory("flow_matching");
-        Console.WriteLine($"libtorch threads: {threads}; times are medians (p90 in brackets)");
+        Console.WriteLine($"libtorch threads: {inferenceThreads} sampling, {trainThreads} training; times are medians (p90 in brackets)");
         Console.WriteLine();
         Console.WriteLine("| policy / preset | inputs | sampler | network evals | sample latency, batch 1 | train step, batch 64 |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -51,6 +55,8 @@ internal static class GenerativeBenchmark
         Row(diffusion, "paper", stateOnly, "state", new() { ["num_inference_steps"] = "10" }, "DDIM 10", 10, 2, batch: 8);
     }
 
+    private static int _inferenceThreads;
+
     private static void Row(ITrainablePolicyFactory factory, string preset, PolicyFeatures features, string inputs,
         Dictionary<string, string> options, string sampler, int evaluations, int trainSteps, int batch = 64)
     {
@@ -61,6 +67,7 @@ internal static class GenerativeBenchmark
         var latency = new List<double>();
         model.eval();
         using (no_grad())
+        using (Learning.TorchRuntime.UseThreads(_inferenceThreads))
         {
             for (var i = 0; i < 23; i++)
             {
