@@ -15,7 +15,7 @@ public sealed class FlowMatchingPolicyFactory : GenerativePolicyFactory<FlowMatc
     /// <summary>The CPU preset: the same network as Diffusion's small preset, 10 Euler steps.</summary>
     public static FlowMatchingConfig Small { get; } = new()
     {
-        DownDims = [64, 128, 256],
+        DownDims = [32, 64, 128],
         StepEmbedDim = 64,
         SpatialKeypoints = 16,
         VisionBackboneWidth = 16,
