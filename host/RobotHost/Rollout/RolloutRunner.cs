@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RobotHost.Control;
@@ -36,6 +37,7 @@ public sealed class RolloutRunner
     private long _busCallStart; // Stopwatch ticks of the bus call in progress, 0 when none (read by the monitor thread)
     private volatile string? _monitorTrip;
     private long _inferenceStart; // Stopwatch ticks when the policy call in flight started
+    private InferenceWorker? _worker;
 
     /// <summary>A runner for one robot, its cameras and a loaded policy.</summary>
     /// <exception cref="RobotHostException">The policy's features do not match the robot's or the cameras'.</exception>
@@ -87,6 +89,7 @@ public sealed class RolloutRunner
         try
         {
             if (!_robot.IsConnected) _robot.Connect();
+            _worker = new InferenceWorker(_policy);
             monitor = StartMonitor(loop, monitorStop.Token);
             WarmUp();
             _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms",
@@ -130,6 +133,8 @@ public sealed class RolloutRunner
             monitor?.Join(TimeSpan.FromSeconds(1));
             // A policy still computing must not run on after its caller disposes it.
             Drain(ref inference);
+            _worker?.Dispose();
+            _worker = null;
         }
         loop.EndTick();
         var result = new RolloutResult(stop, episodes, counts.Ticks, counts.PolicyActions, counts.Holds, counts.Garbage, counts.Misses, counts.StepLimited, loop.Stats);
@@ -265,7 +270,45 @@ public sealed class RolloutRunner
     {
         var input = new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp };
         _inferenceStart = Stopwatch.GetTimestamp();
-        return Task.Run(() => _policy.SelectAction(input), CancellationToken.None);
+        return (_worker ?? throw new InvalidOperationException("no inference worker outside Run")).Start(input);
+    }
+
+    /// <summary>
+    /// One dedicated thread runs the policy: a control loop must not wait for the .NET thread pool, which on a busy
+    /// process can take hundreds of milliseconds to start a queued task (seen in CI: 20 ticks in a row held on an
+    /// inference that had not started). One thread also keeps libtorch's per-thread settings in one place.
+    /// </summary>
+    private sealed class InferenceWorker : IDisposable
+    {
+        private readonly BlockingCollection<(Observation Input, TaskCompletionSource<float[]> Done)> _requests = new(boundedCapacity: 1);
+        private readonly Thread _thread;
+
+        public InferenceWorker(IPolicy policy)
+        {
+            _thread = new Thread(() =>
+            {
+                foreach (var (input, done) in _requests.GetConsumingEnumerable())
+                {
+                    try { done.SetResult(policy.SelectAction(input)); }
+                    catch (Exception e) { done.SetException(e); }
+                }
+            }) { IsBackground = true, Name = "rollout inference" };
+            _thread.Start();
+        }
+
+        /// <summary>Hands the worker one observation; the runner never has two in flight.</summary>
+        public Task<float[]> Start(Observation input)
+        {
+            var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _requests.Add((input, done));
+            return done.Task;
+        }
+
+        public void Dispose()
+        {
+            _requests.CompleteAdding();
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
     }
 
     /// <summary>A call still in flight (pipelined mode, or one that missed its deadline) must end before the policy is reset or disposed.</summary>
