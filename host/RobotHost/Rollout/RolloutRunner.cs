@@ -341,7 +341,8 @@ public sealed class RolloutRunner
         foreach (var camera in _cameras)
             if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
         if (_neededCameras.Any(n => !images.ContainsKey(n))) return;
-        _policy.SelectAction(new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp });
+        // On the inference thread, where every later call runs: its first-call costs (libtorch's per-thread set-up) are paid here.
+        StartInference(observation, images).GetAwaiter().GetResult();
     }
 
     private void HoldFor(RateLoop loop, double seconds, CancellationToken cancel)
