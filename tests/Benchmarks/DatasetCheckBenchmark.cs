@@ -17,16 +17,10 @@ internal static class DatasetCheckBenchmark
         var episodes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
         var width = args.Length > 1 ? args[1] : "128";
         var height = args.Length > 2 ? args[2] : "96";
-        var repo = Machine.RepoRoot();
         var home = Directory.CreateTempSubdirectory("rh-bench-check").FullName;
         try
         {
-            using var session = HostSession.Start(new HostOptions
-            {
-                Paths = new HostPaths(home),
-                PluginDirectories = [Path.Combine(repo, "artifacts", "bin", "plugins")],
-                IncludeDefaultPluginDirectories = false,
-            });
+            using var session = Machine.StartHost(home);
             var root = Path.Combine(home, "pick");
             var camera = new Dictionary<string, string> { ["width"] = width, ["height"] = height };
             var recorded = Stopwatch.StartNew();

@@ -21,7 +21,8 @@ internal static class LearningBenchmark
         var trainSteps = args.Length > 0 ? int.Parse(args[0]) : 200;
         var rolloutSeconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 120;
         var home = Directory.CreateTempSubdirectory("rh-bench-learn").FullName;
-        using var session = StartSession(home);
+        using var session = Machine.StartHost(home);
+        Learning.TorchRuntime.Initialize();
         var small = new Dictionary<string, string> { ["width"] = "96", ["height"] = "96" };
         var data = new Recorder(session.CreateLogger("RobotHost.Recording")).Record(session, new RecordOptions
         {
@@ -71,19 +72,6 @@ internal static class LearningBenchmark
             new RolloutOptions { Fps = 30, DurationSeconds = rolloutSeconds, WatchdogMs = 200 }, null, CancellationToken.None);
         PrintLoop(result);
         Directory.Delete(home, recursive: true);
-    }
-
-    /// <summary>The host as the CLI starts it, with the plugins of this build, and libtorch initialised.</summary>
-    internal static HostSession StartSession(string home)
-    {
-        var session = HostSession.Start(new HostOptions
-        {
-            Paths = new HostPaths(home),
-            PluginDirectories = [Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins")],
-            IncludeDefaultPluginDirectories = false,
-        });
-        Learning.TorchRuntime.Initialize();
-        return session;
     }
 
     /// <summary>A rollout's loop timing as a markdown table.</summary>

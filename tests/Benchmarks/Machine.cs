@@ -17,6 +17,14 @@ internal static class Machine
 
     /// <summary>The p-th percentile (0–100) of samples.</summary>
     /// <summary>The repository root (the folder holding RobotHost.sln) above the running harness.</summary>
+    /// <summary>The host as the CLI starts it, with this build's plugins only (artifacts/bin/plugins), its data in <paramref name="home"/>.</summary>
+    public static HostSession StartHost(string home) => HostSession.Start(new HostOptions
+    {
+        Paths = new HostPaths(home),
+        PluginDirectories = [Path.Combine(RepoRoot(), "artifacts", "bin", "plugins")],
+        IncludeDefaultPluginDirectories = false,
+    });
+
     public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -16,14 +16,8 @@ internal static class RecordingBenchmark
         var realtimeEpisodes = args.Length > 0 ? int.Parse(args[0]) : 5;
         var episodeTime = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
         var fastEpisodes = args.Length > 2 ? int.Parse(args[2]) : 20;
-        var repo = Machine.RepoRoot();
         var home = Directory.CreateTempSubdirectory("rh-bench-rec").FullName;
-        using var session = HostSession.Start(new HostOptions
-        {
-            Paths = new HostPaths(home),
-            PluginDirectories = [Path.Combine(repo, "artifacts", "bin", "plugins")],
-            IncludeDefaultPluginDirectories = false,
-        });
+        using var session = Machine.StartHost(home);
         var recorder = new Recorder(session.CreateLogger("RobotHost.Recording"));
 
         // 1. Real time, as at the robot: 30 fps, two VGA cameras, no reset wait so the dead time between episodes shows.

@@ -17,7 +17,8 @@ internal static class RolloutBenchmark
         var aheadSeconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 600;
         var syncSeconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 120;
         var home = Directory.CreateTempSubdirectory("rh-bench-rollout").FullName;
-        using var session = LearningBenchmark.StartSession(home);
+        using var session = Machine.StartHost(home);
+        Learning.TorchRuntime.Initialize();
         var small = new Dictionary<string, string> { ["width"] = "96", ["height"] = "96" };
 
         Console.WriteLine("| act small, batch 1, forced query | p50 | p99 |");
