@@ -1,7 +1,8 @@
 namespace RobotHost.Plugins.Datasets.LeRobot;
 
 /// <summary>
-/// Decoded camera frames by (camera, episode, block), least recently used first out past a byte budget.
+/// Decoded camera frames by (camera, episode, block) — for a decode group of whole episodes, its first episode and block −1 —,
+/// least recently used first out past a byte budget.
 /// Concurrent readers asking for the same block wait for one decode (data loaders read from several threads).
 /// </summary>
 internal sealed class FrameCache(long budgetBytes)
@@ -12,25 +13,6 @@ internal sealed class FrameCache(long budgetBytes)
     private long _bytes;
 
     private sealed record Entry((string Key, int Episode, int Block) Id, Lazy<IReadOnlyList<byte[]>> Frames, long Bytes);
-
-    /// <summary>Adds frames decoded along with another block (neighbouring episodes of the same file), unless present.</summary>
-    public void Put((string Key, int Episode, int Block) id, IReadOnlyList<byte[]> frames, long bytes)
-    {
-        lock (_gate)
-        {
-            if (_entries.ContainsKey(id) || bytes > budgetBytes / 2) return;
-            var entry = new Entry(id, new Lazy<IReadOnlyList<byte[]>>(frames), bytes);
-            // Least recent: a neighbour decoded in passing must not push out blocks someone asked for.
-            _entries[id] = _recent.AddLast(entry);
-            _bytes += bytes;
-            while (_bytes > budgetBytes && _recent.Last is { } last)
-            {
-                _recent.RemoveLast();
-                _entries.Remove(last.Value.Id);
-                _bytes -= last.Value.Bytes;
-            }
-        }
-    }
 
     public IReadOnlyList<byte[]> Get((string Key, int Episode, int Block) id, long bytes, Func<IReadOnlyList<byte[]>> decode)
     {

@@ -24,6 +24,7 @@ public sealed class LeRobotDatasetReader : IDatasetReader
     private readonly long[] _taskIndex;
     private readonly int[] _episodeOfFrame;
     private readonly long _cacheBudget;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DecodeGroups> _decodeGroups = new();
 
     private LeRobotDatasetReader(string root, string version, JsonObject info, DatasetSchema schema, List<EpisodeRecord> episodes, IReadOnlyList<string> tasks,
         IReadOnlyDictionary<string, FeatureStats> stats, VideoTools video, long cacheBytes)
@@ -213,50 +214,41 @@ public sealed class LeRobotDatasetReader : IDatasetReader
         var height = feature.Shape[0];
         var width = feature.Shape[1];
         var frameBytes = (long)width * height * 3;
+        var index = episode.FromIndex + frameInEpisode;
         // Whole episodes at training sizes; about 64 MB blocks for big frames so one read never floods the cache.
         var decodeFrames = Math.Max(8, (int)Math.Min(int.MaxValue, Math.Min(64L << 20, _cacheBudget / 4) / frameBytes));
         var blockSize = Math.Min(decodeFrames, Math.Max(8, episode.Length));
+        if (episode.Length <= blockSize)
+        {
+            var groups = _decodeGroups.GetOrAdd(feature.Key, _ => DecodeGroups.Partition(_episodes, feature.Key, decodeFrames, ToleranceSeconds));
+            var group = groups.Of(episodePosition);
+            var groupFrames = _cache.Get((feature.Key, group.First, -1), group.Frames * frameBytes,
+                () => DecodeGroup(feature, group, width, height));
+            return new CameraFrame(width, height, groupFrames[groups.Offset(episodePosition) + frameInEpisode], _frameIndex[index], _timestamp[index]);
+        }
         var block = frameInEpisode / blockSize;
         var first = block * blockSize;
         var count = Math.Min(blockSize, episode.Length - first);
         var frames = _cache.Get((feature.Key, episodePosition, block), count * frameBytes,
-            () => episode.Length <= blockSize
-                ? DecodeEpisodes(feature, episodePosition, decodeFrames, frameBytes, width, height)
-                : DecodeBlock(feature, episode, first, count, width, height));
-        var index = episode.FromIndex + frameInEpisode;
+            () => DecodeBlock(feature, episode, first, count, width, height));
         return new CameraFrame(width, height, frames[frameInEpisode - first], _frameIndex[index], _timestamp[index]);
     }
 
     /// <summary>
-    /// Decodes an episode together with the episodes that follow it in the same mp4 (up to one block of frames) in
-    /// one ffmpeg run, caching the neighbours too: at training sizes a process start costs more than the decode.
+    /// Decodes a group of episodes stored back to back in one mp4 in one ffmpeg run (at training sizes a process start
+    /// costs more than the decode). Groups are a fixed partition, so loader threads asking for neighbouring episodes at
+    /// once wait for one decode instead of decoding the same frames twice.
     /// </summary>
-    private IReadOnlyList<byte[]> DecodeEpisodes(FeatureSpec feature, int episodePosition, int maxFrames, long frameBytes, int width, int height)
+    private IReadOnlyList<byte[]> DecodeGroup(FeatureSpec feature, DecodeGroups.Group group, int width, int height)
     {
-        var group = new List<int> { episodePosition };
-        var frames = _episodes[episodePosition].Length;
-        while (episodePosition + group.Count < _episodes.Count)
-        {
-            var previous = _episodes[group[^1]];
-            var next = _episodes[episodePosition + group.Count];
-            if (!previous.Videos.TryGetValue(feature.Key, out var a) || !next.Videos.TryGetValue(feature.Key, out var b)) break;
-            if (a.Path != b.Path || Math.Abs(b.FromTimestamp - a.ToTimestamp) > ToleranceSeconds || frames + next.Length > maxFrames) break;
-            group.Add(episodePosition + group.Count);
-            frames += next.Length;
-        }
-        if (group.Count == 1) return DecodeBlock(feature, _episodes[episodePosition], 0, _episodes[episodePosition].Length, width, height);
-        var firstEpisode = _episodes[episodePosition];
+        if (group.Count == 1) return DecodeBlock(feature, _episodes[group.First], 0, _episodes[group.First].Length, width, height);
+        var firstEpisode = _episodes[group.First];
         var span = firstEpisode.Videos[feature.Key];
-        var decoded = _video.Decode(span.Path, Math.Max(0, span.FromTimestamp + _timestamp[firstEpisode.FromIndex] - 0.5 / Schema.Fps), frames + 2, width, height);
-        IReadOnlyList<byte[]>? result = null;
-        foreach (var position in group)
-        {
-            var episode = _episodes[position];
-            var episodeFrames = Match(feature, episode, 0, episode.Length, decoded);
-            if (position == episodePosition) result = episodeFrames;
-            else _cache.Put((feature.Key, position, 0), episodeFrames, episode.Length * frameBytes);
-        }
-        return result!;
+        var decoded = _video.Decode(span.Path, Math.Max(0, span.FromTimestamp + _timestamp[firstEpisode.FromIndex] - 0.5 / Schema.Fps), group.Frames + 2, width, height);
+        var frames = new List<byte[]>(group.Frames);
+        for (var position = group.First; position < group.First + group.Count; position++)
+            frames.AddRange(Match(feature, _episodes[position], 0, _episodes[position].Length, decoded));
+        return frames;
     }
 
     private IReadOnlyList<byte[]> DecodeBlock(FeatureSpec feature, EpisodeRecord episode, int first, int count, int width, int height)
@@ -291,6 +283,9 @@ public sealed class LeRobotDatasetReader : IDatasetReader
         }
         return result;
     }
+
+    /// <inheritdoc />
+    public bool SupportsConcurrentReads => true;
 
     /// <inheritdoc />
     public void Dispose()

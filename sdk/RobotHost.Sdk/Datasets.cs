@@ -136,6 +136,12 @@ public interface IDatasetReader : IDisposable
 
     /// <summary>Frames at <paramref name="index"/> + each delta (seconds) per key, clamped to the episode with pad masks.</summary>
     FrameWindow GetWindow(long index, IReadOnlyDictionary<string, IReadOnlyList<double>> deltaTimestamps, bool withImages = true);
+
+    /// <summary>
+    /// True when <see cref="GetFrame"/> and <see cref="GetWindow"/> may be called from several threads at once (a
+    /// training loader's workers then decode in parallel); false (the default) makes callers serialise their reads.
+    /// </summary>
+    bool SupportsConcurrentReads => false;
 }
 
 /// <summary>An on-disk dataset format registered under a key (e.g. <c>lerobot</c>).</summary>

@@ -64,7 +64,14 @@ public sealed class BatchBuilder
             var index = random.NextInt64(_reader.TotalFrames);
             indices[s] = index;
             FrameWindow window;
-            lock (_readerLock) window = _reader.GetWindow(index, _deltas, withImages: _features.Images.Count > 0);
+            if (_reader.SupportsConcurrentReads)
+            {
+                window = _reader.GetWindow(index, _deltas, withImages: _features.Images.Count > 0);
+            }
+            else
+            {
+                lock (_readerLock) window = _reader.GetWindow(index, _deltas, withImages: _features.Images.Count > 0);
+            }
 
             var actions = Values(window, _features.Action.Key, _horizon, index);
             var actionPad = IsPad(window, _features.Action.Key, _horizon);
