@@ -17,7 +17,8 @@ public enum ResNetNorm
 /// ResNet18 (He et al. 2016) written out: 7×7 stem, max-pool, four stages of two basic blocks, global average pool and an
 /// optional classifier. Parameter names match torchvision's (<c>conv1</c>, <c>bn1</c>, <c>layer1.0.conv1</c>, <c>fc</c>),
 /// so a safetensors export of torchvision's weights loads with <see cref="LoadWeights"/>. <paramref name="baseWidth"/>
-/// below 64 gives a narrower network for CPU training.
+/// below 64 gives a narrower network for CPU training; <c>stages: 3</c> stops after <c>layer3</c>, for a feature map of
+/// stride 16 instead of 32 (a 6×6 map from a 96×96 image instead of 3×3: finer positions for small images, less compute).
 /// </summary>
 public sealed class ResNet18 : nn.Module<Tensor, Tensor>
 {
@@ -27,15 +28,17 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> layer1;
     private readonly nn.Module<Tensor, Tensor> layer2;
     private readonly nn.Module<Tensor, Tensor> layer3;
-    private readonly nn.Module<Tensor, Tensor> layer4;
+    private readonly nn.Module<Tensor, Tensor>? layer4;
     private readonly nn.Module<Tensor, Tensor>? fc;
 
     /// <summary>Creates the network.</summary>
     /// <param name="numClasses">Classifier outputs; 0 for a feature extractor (no <c>fc</c>, <see cref="Features"/> only).</param>
     /// <param name="norm">BatchNorm or GroupNorm.</param>
     /// <param name="baseWidth">Channels of the first stage (64 in the paper); stages double it.</param>
-    public ResNet18(int numClasses = 1000, ResNetNorm norm = ResNetNorm.BatchNorm, int baseWidth = 64) : base(nameof(ResNet18))
+    /// <param name="stages">Residual stages: 4 (the paper) or 3 (no <c>layer4</c>).</param>
+    public ResNet18(int numClasses = 1000, ResNetNorm norm = ResNetNorm.BatchNorm, int baseWidth = 64, int stages = 4) : base(nameof(ResNet18))
     {
+        if (stages is not (3 or 4)) throw new ArgumentOutOfRangeException(nameof(stages), stages, "a ResNet18 has 3 or 4 residual stages here");
         TorchRuntime.Initialize();
         Func<long, nn.Module<Tensor, Tensor>> makeNorm = norm == ResNetNorm.BatchNorm
             ? c => nn.BatchNorm2d(c)
@@ -47,9 +50,10 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         layer1 = nn.Sequential(new ResNetBlock(w, w, 1, makeNorm), new ResNetBlock(w, w, 1, makeNorm));
         layer2 = nn.Sequential(new ResNetBlock(w, 2 * w, 2, makeNorm), new ResNetBlock(2 * w, 2 * w, 1, makeNorm));
         layer3 = nn.Sequential(new ResNetBlock(2 * w, 4 * w, 2, makeNorm), new ResNetBlock(4 * w, 4 * w, 1, makeNorm));
-        layer4 = nn.Sequential(new ResNetBlock(4 * w, 8 * w, 2, makeNorm), new ResNetBlock(8 * w, 8 * w, 1, makeNorm));
-        if (numClasses > 0) fc = nn.Linear(8 * w, numClasses);
-        FeatureChannels = 8 * baseWidth;
+        if (stages == 4) layer4 = nn.Sequential(new ResNetBlock(4 * w, 8 * w, 2, makeNorm), new ResNetBlock(8 * w, 8 * w, 1, makeNorm));
+        FeatureChannels = (stages == 4 ? 8 : 4) * baseWidth;
+        Stages = stages;
+        if (numClasses > 0) fc = nn.Linear(FeatureChannels, numClasses);
         RegisterComponents();
         foreach (var (_, p) in named_parameters())
         {
@@ -59,15 +63,28 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         Norms.ResetAffine(this);
     }
 
-    /// <summary>Channels of the last feature map (512 for the standard width).</summary>
+    /// <summary>Channels of the last feature map (512 for the standard width and four stages).</summary>
     public int FeatureChannels { get; }
 
-    /// <summary>The last feature map, [N, 8·width, H/32, W/32].</summary>
+    /// <summary>Residual stages (3 or 4).</summary>
+    public int Stages { get; }
+
+    /// <summary>Size of the last feature map for an input size: the stem divides by 4, each later stage but the first by 2 (rounding up).</summary>
+    public static (int Height, int Width) FeatureMapSize(int height, int width, int stages = 4)
+    {
+        static int Down(int n) => (n - 1) / 2 + 1; // a stride-2 layer with "same" padding
+        int h = height, w = width;
+        for (var i = 0; i < stages + 1; i++) { h = Down(h); w = Down(w); }
+        return (h, w);
+    }
+
+    /// <summary>The last feature map, [N, 8·width, H/32, W/32] (four stages) or [N, 4·width, H/16, W/16] (three).</summary>
     public Tensor Features(Tensor images)
     {
         using var scope = NewDisposeScope();
         var x = maxpool.call(nn.functional.relu(bn1.call(conv1.call(images))));
-        x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        x = layer3.call(layer2.call(layer1.call(x)));
+        if (layer4 is not null) x = layer4.call(x);
         return x.MoveToOuterDisposeScope();
     }
 
@@ -89,6 +106,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         try
         {
             var relevant = tensors.Where(kv => fc is not null || !kv.Key[prefix.Length..].StartsWith("fc.", StringComparison.Ordinal))
+                .Where(kv => layer4 is not null || !kv.Key[prefix.Length..].StartsWith("layer4.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value);
             return ModuleWeights.Copy(this, relevant, strict: true, prefix, path);
         }

@@ -33,14 +33,8 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     /// <summary>The backbone (its own learning rate in some policies).</summary>
     public ResNet18 Backbone => backbone;
 
-    /// <summary>Size of ResNet18's last feature map for an input size: the stem divides by 4, each later stage by 2 (rounding up).</summary>
-    public static (int Height, int Width) FeatureMapSize(int height, int width)
-    {
-        static int Down(int n) => (n - 1) / 2 + 1; // a stride-2 layer with "same" padding
-        int h = height, w = width;
-        for (var i = 0; i < 5; i++) { h = Down(h); w = Down(w); }
-        return (h, w);
-    }
+    /// <summary>Size of ResNet18's last feature map for an input size (four stages).</summary>
+    public static (int Height, int Width) FeatureMapSize(int height, int width) => ResNet18.FeatureMapSize(height, width);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor images)
