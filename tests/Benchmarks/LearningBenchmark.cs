@@ -31,16 +31,17 @@ internal static class LearningBenchmark
         });
         Console.WriteLine($"dataset: {data.Episodes.Count} pick_place episodes, {data.Frames} frames, state + front + wrist 96×96");
         Console.WriteLine();
-        Console.WriteLine("| policy / preset | batch | train step (median of steps 10…N) | data wait | inference, batch 1, forced query p50 / p99 |");
+        Console.WriteLine("| policy / preset | batch | train step (median of steps 10…N) | data wait: all / first epoch / later epochs | inference, batch 1, forced query p50 / p99 |");
         Console.WriteLine("|---|---|---|---|---|");
         string? actSmall = null;
         foreach (var (policy, preset, steps) in new[] { ("mlp", "small", trainSteps), ("act", "small", trainSteps), ("act", "paper", Math.Max(10, trainSteps / 10)) })
         {
             var run = Train(session, data.Root, policy, preset, steps, Path.Combine(home, $"{policy}-{preset}"));
+            var (firstEpoch, later) = DataWaitByEpoch(run.Result.LogFile, data.Frames / Math.Max(1, run.Batch));
             using var loaded = PolicyLoader.Load(session, run.Result.LastCheckpoint);
             var observations = Observations(session, 20, ["sim_front", "sim_wrist"]);
             var latency = Latency(loaded, observations, 100);
-            Console.WriteLine($"| {policy} / {preset} | {run.Batch} | {run.StepMs:F0} ms | {run.Result.DataWaitFraction:P1} | {Machine.Percentile(latency, 50):F1} / {Machine.Percentile(latency, 99):F1} ms |");
+            Console.WriteLine($"| {policy} / {preset} | {run.Batch} | {run.StepMs:F0} ms | {run.Result.DataWaitFraction:P1} / {firstEpoch:P1} / {later} | {Machine.Percentile(latency, 50):F1} / {Machine.Percentile(latency, 99):F1} ms |");
             if (policy == "act" && preset == "small") actSmall = run.Result.LastCheckpoint;
         }
 
@@ -103,6 +104,20 @@ internal static class LearningBenchmark
         var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.LastCheckpoint, "config.json")));
         var usedBatch = config.RootElement.TryGetProperty("batch_size", out var b) ? b.GetInt32() : batch ?? 0;
         return new TrainRun(result, perStep.Count > 0 ? Machine.Percentile(perStep, 50) : result.Seconds * 1000 / steps, usedBatch);
+    }
+
+    /// <summary>
+    /// Data-wait fraction of the first epoch (the cold one: every video decoded for the first time) and of the later
+    /// epochs (decoded frames cached), from a train_log.jsonl written with one line per step.
+    /// </summary>
+    internal static (double FirstEpoch, string Later) DataWaitByEpoch(string logFile, long stepsPerEpoch)
+    {
+        var rows = File.ReadLines(logFile).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!)
+            .Select(n => (Step: n["step"]!.GetValue<long>(), Step_s: n["step_s"]!.GetValue<double>(), Wait: n["data_wait_s"]!.GetValue<double>())).ToList();
+        static double Fraction(IEnumerable<(long Step, double Step_s, double Wait)> r) => r.Sum(x => x.Wait) / Math.Max(1e-9, r.Sum(x => x.Step_s));
+        var first = rows.Where(r => r.Step <= stepsPerEpoch).ToList();
+        var later = rows.Where(r => r.Step > stepsPerEpoch).ToList();
+        return (Fraction(first), later.Count == 0 ? "n/a (under one epoch)" : $"{Fraction(later):P1}");
     }
 
     /// <summary>Observations of the simulated follower and the given 96×96 cameras, as the rollout sees them.</summary>
