@@ -7,6 +7,11 @@
 //   robothost run scripts/multimodal.csx                    100 demos, 4 policies, 100 held-out seeds each
 //   robothost run scripts/multimodal.csx -- --quick         a smoke run (tests use it)
 //   robothost run scripts/multimodal.csx -- --policies mlp,diffusion --steps 3000 --eval-episodes 200 --unet [32,64,128]
+//   robothost run scripts/multimodal.csx -- --seeds 3         each policy trained with 3 seeds: mean and min–max per policy
+//
+// One training run is one draw: training on two threads is not bit-reproducible, and a small policy can land on either
+// side of a symmetric task (an MLP that commits to one pass instead of averaging, say). --seeds N trains every policy N
+// times (seeds 1000, 1001, …) on the same demonstrations and evaluates each on the same held-out seeds.
 //
 // Output (default out/multimodal/): results.md, trajectories.png (all policies' rollouts, one panel each), comparison.png,
 // and per policy eval/<policy>/trajectories.png + eval.json.
@@ -22,6 +27,7 @@ var steps = Args.Int("steps", quick ? 10 : 2000);
 // --steps is given it trains three times as long (~6.5 of the ~13 minutes on a 2-core CPU).
 int StepsFor(string policy) => policy == "diffusion" && Args.Get("steps") is null ? 3 * steps : steps;
 var evalEpisodes = Args.Int("eval-episodes", quick ? 4 : 100);
+var trainSeeds = Enumerable.Range(1000, Math.Max(1, Args.Int("seeds", 1))).Select(s => (long)s).ToList();
 var policies = Args.String("policies", "mlp,act,diffusion,flow_matching").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var envOptions = new Dictionary<string, string>();   // state only: x, y, heading
 // The small presets are sized for camera tasks; a 1-D steering chunk from a 3-D state needs a far narrower U-Net,
@@ -45,29 +51,36 @@ var data = Record(new RecordOptions
 Print($"recorded {data.Episodes.Count} demonstrations ({data.Frames} frames) in {data.ElapsedS:F0} s");
 
 var results = new List<EvalResult>();
-var timings = new List<(string Policy, int Steps, double TrainS, double EvalS, double FinalLoss)>();
+var runs = new List<(string Policy, long Seed, string Name, EvalResult Eval)>();
+var timings = new List<(string Policy, long Seed, int Steps, double TrainS, double EvalS, double FinalLoss)>();
 foreach (var policy in policies)
 {
-    var clock = Stopwatch.StartNew();
-    var trainDir = Out("train", policy);
-    if (Directory.Exists(trainDir)) Directory.Delete(trainDir, recursive: true);
-    var run = Train(new TrainSettings { Dataset = data.Root, Policy = policy, Preset = "small", Set = Overrides(policy), Steps = StepsFor(policy), OutputDir = trainDir });
-    var trainSeconds = clock.Elapsed.TotalSeconds;
-    var eval = Evaluate(new EvalOptions
+    foreach (var seed in trainSeeds)
     {
-        Checkpoint = run.Checkpoint,
-        Env = "obstacle_2d",
-        EnvOptions = envOptions,
-        Episodes = evalEpisodes,
-        OutputDir = Out("eval", policy),
-        Label = policy,
-    });
-    results.Add(eval);
-    timings.Add((policy, StepsFor(policy), Math.Round(trainSeconds), Math.Round(eval.Seconds), run.FinalLoss));
+        var clock = Stopwatch.StartNew();
+        // One seed keeps the plain layout (train/<policy>, eval/<policy>); several add a level per seed.
+        var name = trainSeeds.Count == 1 ? policy : Path.Combine(policy, $"seed{seed}");
+        var trainDir = Out("train", name);
+        if (Directory.Exists(trainDir)) Directory.Delete(trainDir, recursive: true);
+        var run = Train(new TrainSettings { Dataset = data.Root, Policy = policy, Preset = "small", Set = Overrides(policy), Steps = StepsFor(policy), Seed = seed, OutputDir = trainDir });
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+        var eval = Evaluate(new EvalOptions
+        {
+            Checkpoint = run.Checkpoint,
+            Env = "obstacle_2d",
+            EnvOptions = envOptions,
+            Episodes = evalEpisodes,
+            OutputDir = Out("eval", name),
+            Label = trainSeeds.Count == 1 ? policy : $"{policy} s{seed}",
+        });
+        if (seed == trainSeeds[0]) results.Add(eval);
+        runs.Add((policy, seed, name, eval));
+        timings.Add((policy, seed, StepsFor(policy), Math.Round(trainSeconds), Math.Round(eval.Seconds), run.FinalLoss));
+    }
 }
 
 // Which side the agent really passed (Info "side": -1 left, +1 right, 0 never got past).
-var rows = results.Select(r => new
+var rows = runs.Select(x => x.Eval).Select(r => new
 {
     Policy = r.Label,
     Success = $"{r.SuccessRate:P0} ({r.Successes}/{r.EpisodeCount})",
@@ -80,8 +93,25 @@ var rows = results.Select(r => new
 }).ToList();
 Print();
 var table = Table(rows, $"obstacle_2d: {data.Episodes.Count} demonstrations, {string.Join(", ", policies.Select(p => $"{p} {StepsFor(p)}"))} training steps, {evalEpisodes} held-out seeds");
-Table(timings.Select(t => new { t.Policy, t.Steps, t.TrainS, t.EvalS, t.FinalLoss }), "time");
-var grid = Plot.Grid("trajectories.png", results.Select(r => Path.Combine(OutDir, "eval", r.Label, "trajectories.png")).ToList(), columns: 2);
+var spread = "";
+if (trainSeeds.Count > 1)
+{
+    // Per policy over its training seeds: mean and range of success and of collisions.
+    static string MeanRange(IReadOnlyList<double> v) => $"{v.Average():P0} ({v.Min():P0}–{v.Max():P0})";
+    var summary = policies.Select(p => runs.Where(x => x.Policy == p).Select(x => x.Eval).ToList()).Select(e => new
+    {
+        Policy = e[0].Label.Split(' ')[0],
+        Seeds = e.Count,
+        Success = MeanRange(e.Select(r => r.SuccessRate).ToList()),
+        Collided = MeanRange(e.Select(r => r.Collisions is { } c ? (double)c / r.EpisodeCount : 0).ToList()),
+        PassedLeft = e.Sum(r => r.Episodes.Count(x => x.Info.GetValueOrDefault("side") < 0)),
+        PassedRight = e.Sum(r => r.Episodes.Count(x => x.Info.GetValueOrDefault("side") > 0)),
+    }).ToList();
+    spread = Table(summary, $"over {trainSeeds.Count} training seeds ({string.Join(", ", trainSeeds)}): mean (min–max)");
+}
+Table(timings.Select(t => new { t.Policy, t.Seed, t.Steps, t.TrainS, t.EvalS, t.FinalLoss }), "time");
+var firstRuns = runs.Where(x => x.Seed == trainSeeds[0]).ToList();
+var grid = Plot.Grid("trajectories.png", firstRuns.Select(x => Path.Combine(OutDir, "eval", x.Name, "trajectories.png")).ToList(), columns: 2);
 var chart = Plot.Bar("comparison.png", "obstacle_2d: success per policy", results.Select(r => r.Label).ToList(), results.Select(r => r.SuccessRate * 100).ToList(), "success %");
 
 File.WriteAllText(Out("results.md"), $"""
@@ -90,8 +120,9 @@ File.WriteAllText(Out("results.md"), $"""
     ```
     {table.TrimEnd()}
     ```
+    {(spread.Length == 0 ? "" : $"\n```\n{spread.TrimEnd()}\n```\n")}
 
-    Rollout trajectories of every policy: trajectories.png (one panel per policy; per policy: {string.Join(", ", results.Select(r => Path.Combine("eval", r.Label, "trajectories.png")))}).
+    Rollout trajectories of every policy: trajectories.png (one panel per policy; per policy: {string.Join(", ", firstRuns.Select(x => Path.Combine("eval", x.Name, "trajectories.png")))}).
     """);
 Print($"done in {total.Elapsed.TotalSeconds:F0} s; results in {OutDir} (results.md, trajectories.png, comparison.png, eval/<policy>/)");
 return 0;

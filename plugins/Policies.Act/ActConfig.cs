@@ -54,6 +54,21 @@ public sealed record ActConfig : PolicyConfig
     public ResNetNorm BackboneNorm { get; init; } = ResNetNorm.BatchNorm;
     /// <summary>Optional safetensors file with torchvision ResNet18 weights for the backbone (width 64 only).</summary>
     public string? PretrainedBackboneWeights { get; init; }
+    /// <summary>Feed-forward activation of the transformer layers: <c>relu</c> (paper, LeRobot default) or <c>gelu</c>.</summary>
+    public string FeedforwardActivation { get; init; } = "relu";
+    /// <summary>
+    /// End the pre-norm CVAE encoder with a LayerNorm, as LeRobot's ACTEncoder does when pre_norm is on (set by the
+    /// LeRobot importer; off by default so RobotHost pre-norm checkpoints keep their parameters).
+    /// </summary>
+    public bool VaeEncoderFinalNorm { get; init; }
+    /// <summary>
+    /// Per-camera image normalisation <c>(x − mean) / std</c> on [0, 1] pixels, three values per camera feature key.
+    /// Null (the default) uses the ImageNet statistics; the LeRobot importer sets the checkpoint's own (with
+    /// LeRobot's ε already added to std), so images are scaled exactly as the policy was trained.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]>? ImageMean { get; init; }
+    /// <summary>Divisors paired with <see cref="ImageMean"/>.</summary>
+    public IReadOnlyDictionary<string, double[]>? ImageStd { get; init; }
 
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
@@ -73,5 +88,17 @@ public sealed record ActConfig : PolicyConfig
         if (VisionBackboneWidth < 4) yield return $"vision_backbone_width must be ≥ 4, got {VisionBackboneWidth}";
         if (PretrainedBackboneWeights is not null && VisionBackboneWidth != 64) yield return "pretrained_backbone_weights needs vision_backbone_width=64 (the standard ResNet18)";
         if (PretrainedBackboneWeights is not null && !File.Exists(PretrainedBackboneWeights)) yield return $"pretrained_backbone_weights file '{PretrainedBackboneWeights}' does not exist";
+        if (FeedforwardActivation is not ("relu" or "gelu")) yield return $"feedforward_activation must be relu or gelu, got '{FeedforwardActivation}'";
+        if (VaeEncoderFinalNorm && !PreNorm) yield return "vae_encoder_final_norm belongs to the pre-norm layout: set pre_norm=true or turn it off";
+        if ((ImageMean is null) != (ImageStd is null)) yield return "image_mean and image_std go together: set both (per camera key) or neither (ImageNet statistics)";
+        foreach (var (name, table) in new[] { ("image_mean", ImageMean), ("image_std", ImageStd) })
+        {
+            if (table is null) continue;
+            foreach (var (key, values) in table)
+            {
+                if (values is not { Length: 3 }) yield return $"{name}['{key}'] must have 3 values (R, G, B), got {values?.Length ?? 0}";
+                else if (name == "image_std" && values.Any(v => !(v > 0))) yield return $"image_std['{key}'] must be positive, got [{string.Join(", ", values)}]";
+            }
+        }
     }
 }

@@ -25,6 +25,7 @@ public sealed class ActModel : PolicyModel
     private readonly Linear? vae_encoder_action_input_proj;
     private readonly ModuleList<TransformerEncoderLayer>? vae_encoder;
     private readonly Linear? vae_encoder_latent_output_proj;
+    private readonly LayerNorm? vae_encoder_norm;
     private readonly Tensor? vae_encoder_pos_enc;
     private readonly Linear encoder_latent_input_proj;
     private readonly Linear? encoder_robot_state_input_proj;
@@ -36,19 +37,33 @@ public sealed class ActModel : PolicyModel
     private readonly Embedding decoder_pos_embed;
     private readonly Linear action_head;
     private readonly List<Tensor> _imagePositions = [];
+    private readonly List<(Tensor Mean, Tensor Std)>? _imageNormalization;
 
     /// <summary>Creates the network for <paramref name="features"/>.</summary>
     public ActModel(ActConfig config, PolicyFeatures features) : base(nameof(ActModel), features)
     {
         _config = config;
         long d = config.DModel;
+        var gelu = config.FeedforwardActivation == "gelu";
         if (features.Images.Count > 0)
         {
             backbone = new ResNet18(numClasses: 0, config.BackboneNorm, config.VisionBackboneWidth);
             if (config.PretrainedBackboneWeights is not null) backbone.LoadWeights(config.PretrainedBackboneWeights);
             encoder_img_feat_input_proj = nn.Conv2d(backbone.FeatureChannels, d, 1);
+            if (config.ImageMean is not null && config.ImageStd is not null) _imageNormalization = [];
             for (var i = 0; i < features.Images.Count; i++)
             {
+                if (_imageNormalization is not null)
+                {
+                    var key = features.Images[i].Key;
+                    if (!config.ImageMean!.TryGetValue(key, out var mean) || !config.ImageStd!.TryGetValue(key, out var std))
+                        throw new Sdk.RobotHostException($"image_mean/image_std have no statistics for camera '{key}' (have: {string.Join(", ", config.ImageMean!.Keys)}); add them or remove both to use ImageNet statistics");
+                    var m = tensor(mean.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope();
+                    var s = tensor(std.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope();
+                    register_buffer($"image_mean_{i}", m, persistent: false);
+                    register_buffer($"image_std_{i}", s, persistent: false);
+                    _imageNormalization.Add((m, s));
+                }
                 var (h, w) = features.ImageSize(i);
                 var (fh, fw) = VisionEncoder.FeatureMapSize(h, w);
                 // [h·w, d] positions of this camera's tokens, fixed for its image size.
@@ -64,7 +79,8 @@ public sealed class ActModel : PolicyModel
             vae_encoder_action_input_proj = nn.Linear(features.ActionDim, d);
             vae_encoder = new ModuleList<TransformerEncoderLayer>();
             for (var i = 0; i < config.NVaeEncoderLayers; i++)
-                vae_encoder.Add(new TransformerEncoderLayer(d, config.NHeads, config.DimFeedforward, config.Dropout, config.PreNorm));
+                vae_encoder.Add(new TransformerEncoderLayer(d, config.NHeads, config.DimFeedforward, config.Dropout, config.PreNorm, gelu));
+            if (config.PreNorm && config.VaeEncoderFinalNorm) vae_encoder_norm = nn.LayerNorm(d);
             vae_encoder_latent_output_proj = nn.Linear(d, 2L * config.LatentDim);
             var tokens = 1 + (features.State is null ? 0 : 1) + config.ChunkSize;
             vae_encoder_pos_enc = SinusoidalEmbedding.Table1D(tokens, d).unsqueeze(0).DetachFromDisposeScope();
@@ -75,11 +91,11 @@ public sealed class ActModel : PolicyModel
         encoder_1d_feature_pos_embed = nn.Embedding(features.State is null ? 1 : 2, d);
         encoder = new ModuleList<TransformerEncoderLayer>();
         for (var i = 0; i < config.NEncoderLayers; i++)
-            encoder.Add(new TransformerEncoderLayer(d, config.NHeads, config.DimFeedforward, config.Dropout, config.PreNorm));
+            encoder.Add(new TransformerEncoderLayer(d, config.NHeads, config.DimFeedforward, config.Dropout, config.PreNorm, gelu));
         if (config.PreNorm) encoder_norm = nn.LayerNorm(d);
         decoder = new ModuleList<TransformerDecoderLayer>();
         for (var i = 0; i < config.NDecoderLayers; i++)
-            decoder.Add(new TransformerDecoderLayer(d, config.NHeads, config.DimFeedforward, config.Dropout, config.PreNorm));
+            decoder.Add(new TransformerDecoderLayer(d, config.NHeads, config.DimFeedforward, config.Dropout, config.PreNorm, gelu));
         decoder_norm = nn.LayerNorm(d);
         decoder_pos_embed = nn.Embedding(config.ChunkSize, d);
         action_head = nn.Linear(d, features.ActionDim);
@@ -146,6 +162,7 @@ public sealed class ActModel : PolicyModel
             var prefix = zeros(b, tokens.Count - 1, dtype: ScalarType.Bool, device: device);
             var mask = cat([prefix, actionIsPad!], 1);
             foreach (var layer in vae_encoder!) x = layer.Forward(x, vae_encoder_pos_enc, mask);
+            if (vae_encoder_norm is not null) x = vae_encoder_norm.call(x);
             var parameters = vae_encoder_latent_output_proj!.call(x[.., 0]);
             mu = parameters[.., ..(int)_config.LatentDim];
             logSigmaX2 = parameters[.., (int)_config.LatentDim..];
@@ -162,7 +179,10 @@ public sealed class ActModel : PolicyModel
         for (var i = 0; i < Features.Images.Count; i++)
         {
             var images = batch.Images[Features.Images[i].Key][.., -1];
-            var map = encoder_img_feat_input_proj!.call(backbone!.Features(ImageTensors.NormalizeImageNet(images))); // [B, d, h, w]
+            var normalized = _imageNormalization is null
+                ? ImageTensors.NormalizeImageNet(images)
+                : (images - _imageNormalization[i].Mean) / _imageNormalization[i].Std;
+            var map = encoder_img_feat_input_proj!.call(backbone!.Features(normalized)); // [B, d, h, w]
             encoderTokens.Add(map.flatten(2).transpose(1, 2));
             positions.Add(_imagePositions[i].unsqueeze(0).expand(b, -1, -1));
         }

@@ -2,8 +2,11 @@ using RobotHost.Learning.Policies;
 
 namespace RobotHost.Plugins.Policies.Act;
 
-/// <summary>The <c>act</c> policy family: presets <c>paper</c> (default) and <c>small</c> (trains on a 2-core CPU in minutes).</summary>
-public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>
+/// <summary>
+/// The <c>act</c> policy family: presets <c>paper</c> (default) and <c>small</c> (trains on a 2-core CPU in minutes);
+/// imports LeRobot ACT checkpoints (<see cref="LeRobotActImporter"/>).
+/// </summary>
+public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>, ILeRobotPolicyImporter
 {
     /// <summary>Registered key.</summary>
     public const string Key = "act";
@@ -40,6 +43,12 @@ public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>
         },
         _ => throw new Sdk.RobotHostException($"policy 'act' has no preset '{preset}'; presets: {string.Join(", ", Presets)}"),
     };
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LeRobotPolicyTypes { get; } = [LeRobotActImporter.LeRobotType];
+
+    /// <inheritdoc />
+    public LeRobotImportReport ImportLeRobot(LeRobotImportRequest request) => LeRobotActImporter.Import(request);
 
     /// <inheritdoc />
     protected override PolicyModel CreateModel(ActConfig config, PolicyFeatures features) => new ActModel(config, features);

@@ -48,6 +48,7 @@ public static class CliApp
         TeleoperateCommand.Create(),
         TuiCommand.Create(),
         RolloutCommand.Create(),
+        PolicyCommand.Create(),
     ];
 
     /// <summary>Parses and runs the command line; a first word that is no host command may be a plugin's command.</summary>

@@ -5,16 +5,19 @@ namespace RobotHost.Learning.Modules;
 /// <summary>Fixed sinusoidal encodings (Vaswani et al. 2017): 1-D for sequences and diffusion steps, 2-D for image feature maps (DETR).</summary>
 public static class SinusoidalEmbedding
 {
-    /// <summary>Positions 0…n−1 → [n, dim] (sin on even, cos on odd channels), as ACT's VAE encoder uses.</summary>
+    /// <summary>
+    /// Positions 0…n−1 → [n, dim] float32 (sin on even, cos on odd channels), as ACT's VAE encoder uses. Computed in
+    /// float64 and rounded once, as LeRobot's create_sinusoidal_pos_embedding (numpy) does.
+    /// </summary>
     public static Tensor Table1D(long positions, long dim)
     {
         using var scope = NewDisposeScope();
-        var position = arange(positions, dtype: float32).unsqueeze(1);
-        var index = arange(dim, dtype: float32);
+        var position = arange(positions, dtype: float64).unsqueeze(1);
+        var index = arange(dim, dtype: float64);
         var rates = pow(10000.0, (2 * floor_divide(index, 2)) / dim);
         var angles = position / rates;
         var even = (arange(dim) % 2).eq(0);
-        return where(even, sin(angles), cos(angles)).MoveToOuterDisposeScope();
+        return where(even, sin(angles), cos(angles)).to(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>Continuous values (e.g. diffusion time steps) [N] → [N, dim]: [sin(t·f), cos(t·f)] with log-spaced f.</summary>

@@ -22,9 +22,10 @@ public sealed class TransformerDecoderLayer : nn.Module
     private readonly Dropout dropout2;
     private readonly Dropout dropout3;
     private readonly bool _preNorm;
+    private readonly bool _gelu;
 
-    /// <summary>Creates a layer.</summary>
-    public TransformerDecoderLayer(long dim, long heads, long feedforward, double dropoutRate, bool preNorm = false) : base(nameof(TransformerDecoderLayer))
+    /// <summary>Creates a layer (feed-forward activation ReLU, or GELU with <paramref name="gelu"/>).</summary>
+    public TransformerDecoderLayer(long dim, long heads, long feedforward, double dropoutRate, bool preNorm = false, bool gelu = false) : base(nameof(TransformerDecoderLayer))
     {
         self_attn = new MultiheadAttention(dim, heads, dropoutRate);
         multihead_attn = new MultiheadAttention(dim, heads, dropoutRate);
@@ -37,7 +38,7 @@ public sealed class TransformerDecoderLayer : nn.Module
         dropout1 = nn.Dropout(dropoutRate);
         dropout2 = nn.Dropout(dropoutRate);
         dropout3 = nn.Dropout(dropoutRate);
-        _preNorm = preNorm;
+        (_preNorm, _gelu) = (preNorm, gelu);
         RegisterComponents();
     }
 
@@ -56,7 +57,8 @@ public sealed class TransformerDecoderLayer : nn.Module
         x = skip + dropout2.call(multihead_attn.Forward(q, k, memory, memoryPaddingMask));
         if (_preNorm) { skip = x; x = norm3.call(x); }
         else { x = norm2.call(x); skip = x; }
-        x = skip + dropout3.call(linear2.call(dropout.call(nn.functional.relu(linear1.call(x)))));
+        var hidden = _gelu ? nn.functional.gelu(linear1.call(x)) : nn.functional.relu(linear1.call(x));
+        x = skip + dropout3.call(linear2.call(dropout.call(hidden)));
         if (!_preNorm) x = norm3.call(x);
         return x.MoveToOuterDisposeScope();
     }

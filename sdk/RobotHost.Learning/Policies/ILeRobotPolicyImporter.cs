@@ -1,0 +1,39 @@
+namespace RobotHost.Learning.Policies;
+
+/// <summary>
+/// A policy family that can turn a LeRobot <c>pretrained_model</c> folder (config.json, model.safetensors and the
+/// normalisation statistics) into a RobotHost checkpoint folder that the ordinary loaders read unchanged.
+/// Implemented by the policy factory; <c>robothost policy import-lerobot</c> picks the one whose
+/// <see cref="LeRobotPolicyTypes"/> holds the folder's config.json <c>type</c>.
+/// </summary>
+public interface ILeRobotPolicyImporter
+{
+    /// <summary>LeRobot's <c>type</c> values this family imports (e.g. <c>act</c>).</summary>
+    IReadOnlyList<string> LeRobotPolicyTypes { get; }
+
+    /// <summary>Imports <see cref="LeRobotImportRequest.Source"/> into <see cref="LeRobotImportRequest.Output"/>.</summary>
+    /// <exception cref="Sdk.RobotHostException">The folder is missing or invalid, or uses something this policy does not support (the message names the field and what to do).</exception>
+    LeRobotImportReport ImportLeRobot(LeRobotImportRequest request);
+}
+
+/// <summary>What to import and where.</summary>
+public sealed record LeRobotImportRequest
+{
+    /// <summary>LeRobot <c>pretrained_model</c> folder (or a checkpoint folder holding one).</summary>
+    public required string Source { get; init; }
+    /// <summary>RobotHost checkpoint folder to write (created; must be empty unless <see cref="Overwrite"/>).</summary>
+    public required string Output { get; init; }
+    /// <summary>Optional LeRobot dataset folder (meta/info.json) the policy was trained on: gives fps and joint names.</summary>
+    public string? DatasetRoot { get; init; }
+    /// <summary>Frames per second of the training data, when no dataset is given (default 30).</summary>
+    public int? Fps { get; init; }
+    /// <summary>Replace an existing checkpoint in <see cref="Output"/>.</summary>
+    public bool Overwrite { get; init; }
+}
+
+/// <summary>What an import wrote.</summary>
+/// <param name="Output">The checkpoint folder (pass it to eval, rollout or PolicyLoader).</param>
+/// <param name="PolicyType">RobotHost policy type written to config.json.</param>
+/// <param name="Parameters">Scalar parameters and buffers copied.</param>
+/// <param name="Notes">Decisions the user should know about (defaults filled in, inputs LeRobot's model ignores…).</param>
+public sealed record LeRobotImportReport(string Output, string PolicyType, long Parameters, IReadOnlyList<string> Notes);
