@@ -47,7 +47,7 @@ public sealed class ActModel : PolicyModel
         var gelu = config.FeedforwardActivation == "gelu";
         if (features.Images.Count > 0)
         {
-            backbone = new ResNet18(numClasses: 0, config.BackboneNorm, config.VisionBackboneWidth);
+            backbone = new ResNet18(numClasses: 0, config.BackboneNorm, config.VisionBackboneWidth, config.VisionBackboneStages);
             if (config.PretrainedBackboneWeights is not null) backbone.LoadWeights(config.PretrainedBackboneWeights);
             encoder_img_feat_input_proj = nn.Conv2d(backbone.FeatureChannels, d, 1);
             if (config.ImageMean is not null && config.ImageStd is not null) _imageNormalization = [];
@@ -65,7 +65,7 @@ public sealed class ActModel : PolicyModel
                     _imageNormalization.Add((m, s));
                 }
                 var (h, w) = features.ImageSize(i);
-                var (fh, fw) = VisionEncoder.FeatureMapSize(h, w);
+                var (fh, fw) = ResNet18.FeatureMapSize(h, w, config.VisionBackboneStages);
                 // [h·w, d] positions of this camera's tokens, fixed for its image size.
                 var table = SinusoidalEmbedding.Table2D(fh, fw, d).flatten(1).transpose(0, 1).contiguous().DetachFromDisposeScope();
                 register_buffer($"image_pos_{i}", table, persistent: false);

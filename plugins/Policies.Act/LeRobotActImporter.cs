@@ -206,6 +206,7 @@ public static partial class LeRobotActImporter
             VaeEncoderFinalNorm = Bool(c, "pre_norm", false) && Bool(c, "use_vae", true),
             FeedforwardActivation = activation,
             VisionBackboneWidth = 64,
+            VisionBackboneStages = 4,
             BackboneNorm = ResNetNorm.BatchNorm,
             PretrainedBackboneWeights = null,
             ImageMean = imageMean,
