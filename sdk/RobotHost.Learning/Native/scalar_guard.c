@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #define ROBOTHOST_SCALAR_DELAY_NS 3000000000LL
