@@ -39,6 +39,14 @@ public sealed class ModulesTests
         Assert.Equal((3, 3), VisionEncoder.FeatureMapSize(96, 96));
         Assert.Equal(new long[] { 2, 64, 1, 1 }, net.Features(rand(2, 3, 32, 32)).shape);
         Assert.Equal((1, 1), VisionEncoder.FeatureMapSize(32, 32));
+
+        // Three stages: stride 16, half the channels, no layer4 parameters.
+        using var trunk = new ResNet18(numClasses: 10, ResNetNorm.GroupNorm, baseWidth: 8, stages: 3);
+        trunk.eval();
+        Assert.Equal(new long[] { 2, 32, 6, 6 }, trunk.Features(images).shape);
+        Assert.Equal(new long[] { 2, 10 }, trunk.call(images).shape);
+        Assert.Equal((6, 6), ResNet18.FeatureMapSize(96, 96, stages: 3));
+        Assert.DoesNotContain(trunk.named_parameters(), p => p.name.StartsWith("layer4.", StringComparison.Ordinal));
     }
 
     [Fact]
