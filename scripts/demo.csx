@@ -7,6 +7,7 @@
 //   robothost run scripts/demo.csx                        defaults: about 10 minutes on a 2-core CPU
 //   robothost run scripts/demo.csx -- --quick             a one-minute smoke run (tests use it)
 //   robothost run scripts/demo.csx -- --episodes 50 --steps 3000 --policy act --eval-episodes 60 --videos 3 --out out/demo
+//   robothost run scripts/demo.csx -- --steps 5500 --set scheduler=cosine --eval-episodes 60     (--set: any config field, repeatable)
 //
 // Ctrl+C stops cleanly: saved episodes stay readable, training leaves a partial checkpoint.
 
@@ -17,6 +18,8 @@ OutDir = Path.GetFullPath(Args.String("out", OutDir));
 var episodes = Args.Int("episodes", quick ? 3 : 50);
 var policyKey = Args.String("policy", "act");
 var preset = Args.String("preset", "small");
+var overrides = Args.All("set").Select(a => a.Split('=', 2)).ToDictionary(
+    p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--set takes name=value, got '{p[0]}'"));
 var steps = Args.Int("steps", quick ? 10 : 1500);
 var evalEpisodes = Args.Int("eval-episodes", quick ? 2 : 30);
 var videos = Args.Int("videos", quick ? 1 : 3);
@@ -62,6 +65,7 @@ var run = Train(new TrainSettings
     Dataset = data.Root,
     Policy = policyKey,
     Preset = preset,
+    Set = overrides,
     Steps = steps,
     OutputDir = trainDir,
 });

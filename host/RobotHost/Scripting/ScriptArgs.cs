@@ -29,6 +29,19 @@ public sealed class ScriptArgs(IReadOnlyList<string> words) : IReadOnlyList<stri
         return null;
     }
 
+    /// <summary>Every value of a repeatable <c>--name</c>, in order (empty when absent).</summary>
+    public IReadOnlyList<string> All(string name)
+    {
+        var option = "--" + name.TrimStart('-');
+        var values = new List<string>();
+        for (var i = 0; i < _words.Count; i++)
+        {
+            if (_words[i] == option) values.Add(i + 1 < _words.Count ? _words[++i] : throw new RobotHostException($"script argument {option} needs a value"));
+            else if (_words[i].StartsWith(option + "=", StringComparison.Ordinal)) values.Add(_words[i][(option.Length + 1)..]);
+        }
+        return values;
+    }
+
     /// <summary>The value of <c>--name</c>, or <paramref name="fallback"/>.</summary>
     public string String(string name, string fallback) => Get(name) ?? fallback;
 

@@ -15,7 +15,7 @@ public sealed class ExampleScriptTests
     {
         using var host = new ScriptTestHost(withPlugins: true);
         var output = Path.Combine(host.Home, "demo");
-        var (value, text, _) = host.Run(ScriptPath("demo.csx"), "--quick", "--out", output);
+        var (value, text, _) = host.Run(ScriptPath("demo.csx"), "--quick", "--out", output, "--set", "scheduler=cosine", "--set=warmup_steps=2");
 
         Assert.Equal(0, value);
         Assert.Contains("condition", text);
@@ -31,6 +31,11 @@ public sealed class ExampleScriptTests
         Assert.Contains("# RobotHost demo results", File.ReadAllText(Path.Combine(output, "results.md")));
         using var reader = host.Session.Catalog.DatasetFormat("lerobot").Open(Path.Combine(output, "data"));
         Assert.Equal(3, reader.Episodes.Count);
+        // --set reaches the policy config the checkpoint was trained with.
+        var config = Directory.GetFiles(Path.Combine(output, "train"), "config.json", SearchOption.AllDirectories).First();
+        using var trained = JsonDocument.Parse(File.ReadAllText(config));
+        Assert.Equal("cosine", trained.RootElement.GetProperty("scheduler").GetString());
+        Assert.Equal(2, trained.RootElement.GetProperty("warmup_steps").GetInt32());
     }
 
     [Fact]
