@@ -8,8 +8,6 @@ public static class TorchRuntime
 {
     private static int _initialized;
 
-    private const string OmpWaitPolicy = "OMP_WAIT_POLICY";
-
     /// <summary>The instruction-set cap applied when the user has not set one.</summary>
     public const string SafeIsa = "SSE41";
 
@@ -25,6 +23,12 @@ public static class TorchRuntime
     /// in the same process. Re-tested with the scalar guard in place (so not the Scalar use-after-free): the learning
     /// suite under AVX2 failed that way in 1 of 4 runs, under SSE4.1 in 0 of 6 (2026-11-27). AVX2 trains ACT 1.2–1.5×
     /// faster; correct gradients matter more. Set ONEDNN_MAX_CPU_ISA yourself to trade back.
+    /// <para>
+    /// libtorch's OpenMP threads keep libgomp's default wait (spin about 3 ms, then sleep). Measured on the 2-core VM,
+    /// ACT small step: idle 246 ms default vs 342 ms with <c>OMP_WAIT_POLICY=PASSIVE</c>; next to one busy process
+    /// 810 ms default vs 453 ms passive. Idle throughput wins for a training job; where the cores are shared on purpose
+    /// (the test suite runs test classes in parallel) set OMP_WAIT_POLICY=PASSIVE in the environment, as scripts/test.sh does.
+    /// </para>
     /// </remarks>
     public static void Initialize()
     {
@@ -34,11 +38,6 @@ public static class TorchRuntime
         const string Isa = "ONEDNN_MAX_CPU_ISA";
         // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
         if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, SafeIsa, 0);
-        // libgomp's threads spin between parallel regions by default; when anything else wants a core (a camera
-        // grabber, the TUI, a second job, parallel tests) the spinning threads and the one doing the work fight for it.
-        // Measured on the 2-core VM with one other busy process: ACT small training 0.37 it/s spinning, 1.87 it/s
-        // passive. Read once when libtorch loads, so set here, before TorchSharp's first native call. A value the user set wins.
-        if (Marshal.PtrToStringAnsi(GetEnv(OmpWaitPolicy)) is null) SetEnv(OmpWaitPolicy, "PASSIVE", 0);
         DisableNnpack();
         _defaultThreads = torch.get_num_threads();
     }
