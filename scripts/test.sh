@@ -7,7 +7,10 @@ rm -rf "$results"; mkdir -p "$results"
 # Test classes run in parallel and share the cores: libtorch's OpenMP threads should sleep, not spin, while they wait
 # (ACT small step next to one busy process: 453 ms passive vs 810 ms with libgomp's default spin; see TorchRuntime).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-dotnet test "$root/RobotHost.sln" -c Release -nologo -v q --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+# -m:1: one test project at a time. Run side by side (the default), the seven assemblies' process-spawning tests
+# starve each other on 2 cores: the teleoperate Ctrl+C test (a host process on two pseudo-terminals) missed its 30 s
+# window in two clean-clone runs on 2026-11-27 while passing alone and next to the learning tests.
+dotnet test "$root/RobotHost.sln" -m:1 -c Release -nologo -v q --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
 code=$?
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
