@@ -50,7 +50,6 @@ var data = Record(new RecordOptions
 });
 Print($"recorded {data.Episodes.Count} demonstrations ({data.Frames} frames) in {data.ElapsedS:F0} s");
 
-var results = new List<EvalResult>();
 var runs = new List<(string Policy, long Seed, string Name, EvalResult Eval)>();
 var timings = new List<(string Policy, long Seed, int Steps, double TrainS, double EvalS, double FinalLoss)>();
 foreach (var policy in policies)
@@ -73,13 +72,14 @@ foreach (var policy in policies)
             OutputDir = Out("eval", name),
             Label = trainSeeds.Count == 1 ? policy : $"{policy} s{seed}",
         });
-        if (seed == trainSeeds[0]) results.Add(eval);
         runs.Add((policy, seed, name, eval));
         timings.Add((policy, seed, StepsFor(policy), Math.Round(trainSeconds), Math.Round(eval.Seconds), run.FinalLoss));
     }
 }
 
 // Which side the agent really passed (Info "side": -1 left, +1 right, 0 never got past).
+var firstRuns = runs.Where(x => x.Seed == trainSeeds[0]).ToList();   // one per policy: the plots
+var results = firstRuns.Select(x => x.Eval).ToList();
 var rows = runs.Select(x => x.Eval).Select(r => new
 {
     Policy = r.Label,
@@ -110,7 +110,6 @@ if (trainSeeds.Count > 1)
     spread = Table(summary, $"over {trainSeeds.Count} training seeds ({string.Join(", ", trainSeeds)}): mean (min–max)");
 }
 Table(timings.Select(t => new { t.Policy, t.Seed, t.Steps, t.TrainS, t.EvalS, t.FinalLoss }), "time");
-var firstRuns = runs.Where(x => x.Seed == trainSeeds[0]).ToList();
 var grid = Plot.Grid("trajectories.png", firstRuns.Select(x => Path.Combine(OutDir, "eval", x.Name, "trajectories.png")).ToList(), columns: 2);
 var chart = Plot.Bar("comparison.png", "obstacle_2d: success per policy", results.Select(r => r.Label).ToList(), results.Select(r => r.SuccessRate * 100).ToList(), "success %");
 

@@ -29,8 +29,7 @@ internal sealed class DecodeGroups
         var groups = new List<Group>();
         for (var i = 0; i < episodes.Count; i++)
         {
-            var joins = groups.Count > 0 && groups[^1].First + groups[^1].Count == i
-                && groups[^1].Frames + episodes[i].Length <= maxFrames
+            var joins = i > 0 && groups[^1].Frames + episodes[i].Length <= maxFrames
                 && Continues(episodes[i - 1], episodes[i], videoKey, tolerance);
             if (joins)
             {
