@@ -10,7 +10,7 @@ namespace Robots.SO101.Tests;
 
 /// <summary>
 /// The built <c>robothost</c> executable (artifacts/bin) teleoperating a virtual follower from a virtual leader, both
-/// served by this test process on pseudo-terminals; Ctrl+C (SIGINT) must leave torque off.
+/// served by this test process on pseudo-terminals; Ctrl+C (SIGINT) or SIGTERM must leave torque off.
 /// Needs the host to be built (any full build does it); without it there is nothing to run.
 /// </summary>
 public sealed class CliTests
@@ -18,29 +18,38 @@ public sealed class CliTests
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    private const int SIGINT = 2;
+    private const int SIGINT = 2, SIGTERM = 15;
 
-    [Fact]
-    public async Task Teleoperate_follows_the_leader_and_ctrl_c_turns_torque_off()
+    /// <summary>
+    /// Started as from a terminal, SIGINT (Ctrl+C) stops it; started as a background job of a script (SIGINT inherited
+    /// as ignored, which .NET keeps), it says Ctrl+C cannot reach it and SIGTERM stops it. Either way: exit 130, torque off.
+    /// <c>env --default-signal / --ignore-signal</c> sets the inherited disposition, whatever launched this test.
+    /// </summary>
+    [Theory]
+    [InlineData("terminal")]
+    [InlineData("background job")]
+    public async Task Teleoperate_follows_the_leader_and_a_stop_signal_turns_torque_off(string startedFrom)
     {
         var host = Path.Combine(RepoPaths.HostBinDirectory, "robothost.dll");
         if (!File.Exists(host)) return; // host not built in this checkout: covered by the in-process tests
+        var fromTerminal = startedFrom == "terminal";
         var dir = Arms.TempDir();
         using var leader = VirtualSo101.StartCalibratedArm(dir, "cli_leader");
         using var follower = VirtualSo101.StartCalibratedArm(dir, "cli_follower");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList =
             {
+                fromTerminal ? "--default-signal=INT" : "--ignore-signal=INT", "dotnet",
                 host, "teleoperate", "--fps", "30",
                 "--robot", "so101_follower", "--robot-option", $"port={follower.PortPath}", "--robot-option", "id=cli_follower", "--robot-option", $"calibration_dir={dir}",
                 "--teleop", "so101_leader", "--teleop-option", $"port={leader.PortPath}", "--teleop-option", "id=cli_leader", "--teleop-option", $"calibration_dir={dir}",
             },
         };
         start.Environment["ROBOTHOST_HOME"] = Path.Combine(dir, "home");
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(start)!; // env execs dotnet: same process id
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try
@@ -53,13 +62,17 @@ public sealed class CliTests
             leader.Servos.Joint("elbow_flex").MoveByHand(before + 200); // the person moves the leader's elbow
             Assert.True(Wait.Until(() => Math.Abs(elbow.PresentPosition - (before + 200)) <= 3, 30), "the follower's elbow did not follow");
 
-            Assert.Equal(0, kill(process.Id, SIGINT));
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "teleoperate did not stop on Ctrl+C");
+            var signal = fromTerminal ? SIGINT : SIGTERM;
+            Assert.Equal(0, kill(process.Id, signal));
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), $"teleoperate did not stop on signal {signal}");
             Assert.Equal(130, process.ExitCode);
-            Assert.True(Arms.AllTorqueOff(follower), "torque still on after Ctrl+C");
+            Assert.True(Arms.AllTorqueOff(follower), "torque still on after the stop signal");
             var output = await stdout;
             Assert.Contains("teleoperation:", output);
             Assert.Contains("period p50", output);
+            var errors = await stderr;
+            if (fromTerminal) Assert.DoesNotContain("SIGINT is ignored", errors);
+            else Assert.Contains("SIGINT is ignored in this process", errors);
             Arms.AssertGoalsWithinLimits(follower);
         }
         finally

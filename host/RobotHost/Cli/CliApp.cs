@@ -68,27 +68,29 @@ public static class CliApp
         // Global options before the command name (-v, --plugins DIR) still apply.
         var index = Array.IndexOf(args, name);
         var global = Build().Parse(args[..index]);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
+        using var stop = new StopSignals();
+        return Run(global, session =>
         {
-            return Run(global, session =>
+            var registration = session.Plugins.Registrations.FirstOrDefault(r => r.Kind == ComponentKind.Command && r.Key == name);
+            if (registration is null)
             {
-                var registration = session.Plugins.Registrations.FirstOrDefault(r => r.Kind == ComponentKind.Command && r.Key == name);
-                if (registration is null)
-                {
-                    var commands = Build().Subcommands.Select(c => c.Name)
-                        .Concat(session.Plugins.Registrations.Where(r => r.Kind == ComponentKind.Command).Select(r => r.Key)).Order();
-                    throw new RobotHostException($"unknown command '{name}'; commands: {string.Join(", ", commands)}");
-                }
-                return ((PluginCommand)registration.Factory)(args[(index + 1)..], session.Context, cancel.Token);
-            });
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+                var commands = Build().Subcommands.Select(c => c.Name)
+                    .Concat(session.Plugins.Registrations.Where(r => r.Kind == ComponentKind.Command).Select(r => r.Key)).Order();
+                throw new RobotHostException($"unknown command '{name}'; commands: {string.Join(", ", commands)}");
+            }
+            return ((PluginCommand)registration.Factory)(args[(index + 1)..], session.Context, stop.Token);
+        });
+    }
+
+    /// <summary>
+    /// Before motors move: says (log and console) when Ctrl+C cannot reach this process, so the operator knows the
+    /// stop is SIGTERM or the e-stop key.
+    /// </summary>
+    public static void WarnIfInterruptIgnored(HostSession session, StopSignals stop)
+    {
+        if (stop.InterruptWarning is not { } warning) return;
+        session.CreateLogger("RobotHost.Signals").LogWarning("{Warning}", warning);
+        Console.Error.WriteLine($"warning: {warning}");
     }
 
     /// <summary>Starts a host session from the global options.</summary>

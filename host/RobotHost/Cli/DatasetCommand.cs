@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -197,25 +196,16 @@ public static class DatasetCommand
         };
         command.SetAction(parse =>
         {
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-            try
+            using var stop = new StopSignals();
+            return CliApp.Run(parse, session =>
             {
-                return CliApp.Run(parse, session =>
-                {
-                    using var reader = OpenReader(session, parse.GetValue(root)!);
-                    var sent = ReplayEpisode(reader, parse.GetValue(episode), session.Catalog, parse.GetValue(robot)!,
-                        ConfigBinder.ParseOptions(parse.GetValue(robotOptions)), session.CreateLogger("dataset.replay"), cancel.Token);
-                    Console.WriteLine($"replayed {sent} actions of episode {parse.GetValue(episode)}");
-                    return 0;
-                });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                using var reader = OpenReader(session, parse.GetValue(root)!);
+                CliApp.WarnIfInterruptIgnored(session, stop);
+                var sent = ReplayEpisode(reader, parse.GetValue(episode), session.Catalog, parse.GetValue(robot)!,
+                    ConfigBinder.ParseOptions(parse.GetValue(robotOptions)), session.CreateLogger("dataset.replay"), stop.Token);
+                Console.WriteLine($"replayed {sent} actions of episode {parse.GetValue(episode)}");
+                return 0;
+            });
         });
         return command;
     }

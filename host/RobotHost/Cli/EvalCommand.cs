@@ -28,49 +28,40 @@ public static class EvalCommand
         };
         command.SetAction(parse =>
         {
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
-            Console.CancelKeyPress += onCancel;
-            try
+            using var stop = new StopSignals();
+            return CliApp.Run(parse, session =>
             {
-                return CliApp.Run(parse, session =>
+                var ckpt = parse.GetValue(checkpoint)!;
+                var envKey = parse.GetValue(env)!;
+                var firstSeed = parse.GetValue(seed);
+                var options = new EvalOptions
                 {
-                    var ckpt = parse.GetValue(checkpoint)!;
-                    var envKey = parse.GetValue(env)!;
-                    var firstSeed = parse.GetValue(seed);
-                    var options = new EvalOptions
-                    {
-                        Checkpoint = ckpt,
-                        Env = envKey,
-                        EnvOptions = ParseOptions(parse.GetValue(envOptions) ?? []),
-                        Episodes = parse.GetValue(episodes),
-                        Seed = firstSeed,
-                        Videos = parse.GetValue(videos),
-                        MaxSteps = parse.GetValue(maxSteps),
-                        OutputDir = parse.GetValue(output) ?? Path.Combine(ckpt, $"eval_{envKey}_{firstSeed}"),
-                    };
-                    var asJson = parse.GetValue(json);
-                    var result = Evaluator.Evaluate(session, options, asJson ? null : new Progress<EvalProgress>(p =>
-                    {
-                        if (!Console.IsErrorRedirected) Console.Error.Write($"\rrollout {p.Completed}/{p.Total}: {p.Successes} successes   ");
-                    }), cancel.Token);
-                    if (!asJson && !Console.IsErrorRedirected) Console.Error.WriteLine();
-                    if (asJson)
-                    {
-                        Console.WriteLine(EvalReport.ToJson(result));
-                    }
-                    else
-                    {
-                        Console.Write(EvalReport.ToTable(result));
-                        Console.WriteLine($"results in {Path.GetFullPath(options.OutputDir)}");
-                    }
-                    return 0;
-                });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                    Checkpoint = ckpt,
+                    Env = envKey,
+                    EnvOptions = ParseOptions(parse.GetValue(envOptions) ?? []),
+                    Episodes = parse.GetValue(episodes),
+                    Seed = firstSeed,
+                    Videos = parse.GetValue(videos),
+                    MaxSteps = parse.GetValue(maxSteps),
+                    OutputDir = parse.GetValue(output) ?? Path.Combine(ckpt, $"eval_{envKey}_{firstSeed}"),
+                };
+                var asJson = parse.GetValue(json);
+                var result = Evaluator.Evaluate(session, options, asJson ? null : new Progress<EvalProgress>(p =>
+                {
+                    if (!Console.IsErrorRedirected) Console.Error.Write($"\rrollout {p.Completed}/{p.Total}: {p.Successes} successes   ");
+                }), stop.Token);
+                if (!asJson && !Console.IsErrorRedirected) Console.Error.WriteLine();
+                if (asJson)
+                {
+                    Console.WriteLine(EvalReport.ToJson(result));
+                }
+                else
+                {
+                    Console.Write(EvalReport.ToTable(result));
+                    Console.WriteLine($"results in {Path.GetFullPath(options.OutputDir)}");
+                }
+                return 0;
+            });
         });
         return command;
     }

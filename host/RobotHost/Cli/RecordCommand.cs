@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using RobotHost.Plugins;
 using RobotHost.Recording;
 using RobotHost.Sdk;
@@ -45,51 +44,42 @@ public static class RecordCommand
         command.SetAction(parse =>
         {
             var cameraKeys = (parse.GetValue(cameras) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            using var cancel = new CancellationTokenSource();
             // Ctrl+C and SIGTERM end the session through its cancellation path, so torque goes off and saved episodes stay.
-            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-            try
+            using var stop = new StopSignals();
+            return CliApp.Run(parse, session =>
             {
-                return CliApp.Run(parse, session =>
+                var options = new RecordOptions
                 {
-                    var options = new RecordOptions
-                    {
-                        RobotKey = parse.GetValue(robot),
-                        RobotOptions = ConfigBinder.ParseOptions(parse.GetValue(robotOptions)),
-                        TeleopKey = parse.GetValue(teleop),
-                        TeleopOptions = ConfigBinder.ParseOptions(parse.GetValue(teleopOptions)),
-                        CameraKeys = cameraKeys,
-                        CameraOptions = CameraOptionsFor(cameraKeys, parse.GetValue(cameraOptions) ?? []),
-                        EnvironmentKey = parse.GetValue(env),
-                        EnvironmentOptions = ConfigBinder.ParseOptions(parse.GetValue(envOptions)),
-                        Root = parse.GetValue(root) ?? "",
-                        Format = parse.GetValue(format)!,
-                        Episodes = parse.GetValue(episodes),
-                        EpisodeTimeS = parse.GetValue(episodeTime),
-                        ResetTimeS = parse.GetValue(resetTime),
-                        Fps = parse.GetValue(fps),
-                        Task = parse.GetValue(task),
-                        Resume = parse.GetValue(resume),
-                        Realtime = !parse.GetValue(noRealtime),
-                        Seed = parse.GetValue(seed),
-                        VideoCodec = parse.GetValue(codec)!,
-                    };
-                    var control = new RecordControl();
-                    using var keys = KeyboardRecordControl.StartIfInteractive(control);
-                    using var printer = new ProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
-                    if (keys is not null) Console.Error.WriteLine("keys: → or n next episode, ← or r re-record, Esc or q stop, Ctrl+C abort");
-                    var result = new Recorder(session.CreateLogger("RobotHost.Recording")).Record(session, options, control, printer, cancel.Token);
-                    printer.Dispose();
-                    Console.WriteLine(result.Summary());
-                    return result.StopReason == RecordStopReason.Cancelled ? CliApp.Cancelled : 0;
-                });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                    RobotKey = parse.GetValue(robot),
+                    RobotOptions = ConfigBinder.ParseOptions(parse.GetValue(robotOptions)),
+                    TeleopKey = parse.GetValue(teleop),
+                    TeleopOptions = ConfigBinder.ParseOptions(parse.GetValue(teleopOptions)),
+                    CameraKeys = cameraKeys,
+                    CameraOptions = CameraOptionsFor(cameraKeys, parse.GetValue(cameraOptions) ?? []),
+                    EnvironmentKey = parse.GetValue(env),
+                    EnvironmentOptions = ConfigBinder.ParseOptions(parse.GetValue(envOptions)),
+                    Root = parse.GetValue(root) ?? "",
+                    Format = parse.GetValue(format)!,
+                    Episodes = parse.GetValue(episodes),
+                    EpisodeTimeS = parse.GetValue(episodeTime),
+                    ResetTimeS = parse.GetValue(resetTime),
+                    Fps = parse.GetValue(fps),
+                    Task = parse.GetValue(task),
+                    Resume = parse.GetValue(resume),
+                    Realtime = !parse.GetValue(noRealtime),
+                    Seed = parse.GetValue(seed),
+                    VideoCodec = parse.GetValue(codec)!,
+                };
+                if (options.RobotKey is not null) CliApp.WarnIfInterruptIgnored(session, stop);
+                var control = new RecordControl();
+                using var keys = KeyboardRecordControl.StartIfInteractive(control);
+                using var printer = new ProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
+                if (keys is not null) Console.Error.WriteLine("keys: → or n next episode, ← or r re-record, Esc or q stop, Ctrl+C abort");
+                var result = new Recorder(session.CreateLogger("RobotHost.Recording")).Record(session, options, control, printer, stop.Token);
+                printer.Dispose();
+                Console.WriteLine(result.Summary());
+                return result.StopReason == RecordStopReason.Cancelled ? CliApp.Cancelled : 0;
+            });
         });
         return command;
     }

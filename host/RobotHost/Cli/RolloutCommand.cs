@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using RobotHost.Plugins;
 using RobotHost.Rollout;
 using RobotHost.Sdk;
@@ -35,13 +35,9 @@ public static class RolloutCommand
         };
         command.SetAction(parse =>
         {
-            using var cancel = new CancellationTokenSource();
-            var reason = "Ctrl+C";
-            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; reason = "SIGTERM"; cancel.Cancel(); });
+            using var stop = new StopSignals();
             using var keysDone = new CancellationTokenSource();
-            var keys = StartEStopKeys(() => { reason = "e-stop key"; cancel.Cancel(); }, keysDone.Token);
+            var keys = StartEStopKeys(() => stop.Stop("e-stop key"), keysDone.Token);
             try
             {
                 return CliApp.Run(parse, session =>
@@ -57,17 +53,19 @@ public static class RolloutCommand
                         WatchdogMs = parse.GetValue(watchdog),
                         InferenceAhead = !parse.GetValue(syncInference),
                     };
+                    CliApp.WarnIfInterruptIgnored(session, stop);
                     if (keys is not null) Console.Error.WriteLine("rollout: press Space or q (or Ctrl+C) to stop; torque goes off");
                     var progress = new SyncProgress<RolloutProgress>(p => Console.Error.Write(
                         $"\repisode {p.Episode} {p.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s | {p.Loop.MeasuredHz.ToString("F1", CultureInfo.InvariantCulture)} Hz, jitter {p.Loop.JitterMs.ToString("F2", CultureInfo.InvariantCulture)} ms, overruns {p.Loop.Overruns} | holds {p.Holds}   "));
                     var result = RobotRollout.Run(session, parse.GetValue(checkpoint)!, parse.GetValue(robot)!,
                         ConfigBinder.ParseOptions(parse.GetValue(robotOptions)), cameraKeys,
-                        RecordCommand.CameraOptionsFor(cameraKeys, parse.GetValue(cameraOptions) ?? []), options, progress, cancel.Token);
+                        RecordCommand.CameraOptionsFor(cameraKeys, parse.GetValue(cameraOptions) ?? []), options, progress, stop.Token);
                     Console.Error.WriteLine();
                     Console.WriteLine(result.Summary());
                     if (result.Stop == RolloutStop.Cancelled)
                     {
-                        Console.Error.WriteLine($"stopped by {reason}; torque is off");
+                        session.CreateLogger("RobotHost.Rollout").LogInformation("stopped by {Reason}; torque is off", stop.Reason);
+                        Console.Error.WriteLine($"stopped by {stop.Reason}; torque is off");
                         return CliApp.Cancelled;
                     }
                     return 0;
@@ -76,7 +74,6 @@ public static class RolloutCommand
             finally
             {
                 keysDone.Cancel();
-                Console.CancelKeyPress -= onCancel;
             }
         });
         return command;

@@ -7,7 +7,7 @@ namespace RobotHost.Cli;
 /// <summary>
 /// <c>robothost run FILE.csx [-- args…]</c>: compiles (or loads from the cache) and runs a C# script with
 /// <see cref="ScriptGlobals"/>. Compile errors print <c>file:line:col: error CSxxxx: message</c> (exit 1); a script
-/// exception prints the script file and line (exit 1); Ctrl+C cancels <c>Cancel</c> (exit 130), a second Ctrl+C kills.
+/// exception prints the script file and line (exit 1); Ctrl+C (or SIGTERM) cancels <c>Cancel</c> (exit 130), a second one kills.
 /// </summary>
 public static class RunCommand
 {
@@ -22,24 +22,8 @@ public static class RunCommand
         {
             var path = parse.GetValue(file)!;
             var args = ScriptArguments(parse, path);
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                // First Ctrl+C: cancel cooperatively (motors off, dataset saved, checkpoint written). Second: let the process die.
-                if (cancel.IsCancellationRequested) return;
-                e.Cancel = true;
-                Console.Error.WriteLine("cancelling… (Ctrl+C again to kill)");
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return CliApp.Run(parse, session => Run(session, path, args, cancel.Token));
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var stop = new StopSignals(announce: true);
+            return CliApp.Run(parse, session => Run(session, path, args, stop.Token));
         });
         return command;
     }

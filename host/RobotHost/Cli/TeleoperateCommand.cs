@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using RobotHost.Plugins;
 using RobotHost.Sdk;
@@ -33,31 +32,23 @@ public static class TeleoperateCommand
         };
         command.SetAction(parse =>
         {
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
-            try
+            using var stop = new StopSignals();
+            return CliApp.Run(parse, session =>
             {
-                return CliApp.Run(parse, session =>
-                {
-                    var rate = parse.GetValue(fps);
-                    if (rate is < 1 or > 1000) throw new RobotHostException($"--fps must be between 1 and 1000, got {rate}");
-                    var seconds = parse.GetValue(duration);
-                    if (seconds is <= 0) throw new RobotHostException($"--duration must be positive, got {seconds}");
-                    var cameraKeys = (parse.GetValue(cameras) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-                    var perCamera = RecordCommand.CameraOptionsFor(cameraKeys, parse.GetValue(cameraOptions) ?? []);
-                    var stats = Run(session, parse.GetValue(robot)!, ConfigBinder.ParseOptions(parse.GetValue(robotOptions)),
-                        parse.GetValue(teleop)!, ConfigBinder.ParseOptions(parse.GetValue(teleopOptions)),
-                        cameraKeys, perCamera, rate, seconds, Console.Error, cancel.Token);
-                    Console.WriteLine(stats.Summary());
-                    return cancel.IsCancellationRequested ? CliApp.Cancelled : 0;
-                });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                var rate = parse.GetValue(fps);
+                if (rate is < 1 or > 1000) throw new RobotHostException($"--fps must be between 1 and 1000, got {rate}");
+                var seconds = parse.GetValue(duration);
+                if (seconds is <= 0) throw new RobotHostException($"--duration must be positive, got {seconds}");
+                var cameraKeys = (parse.GetValue(cameras) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+                var perCamera = RecordCommand.CameraOptionsFor(cameraKeys, parse.GetValue(cameraOptions) ?? []);
+                CliApp.WarnIfInterruptIgnored(session, stop);
+                var stats = Run(session, parse.GetValue(robot)!, ConfigBinder.ParseOptions(parse.GetValue(robotOptions)),
+                    parse.GetValue(teleop)!, ConfigBinder.ParseOptions(parse.GetValue(teleopOptions)),
+                    cameraKeys, perCamera, rate, seconds, Console.Error, stop.Token);
+                Console.WriteLine(stats.Summary());
+                if (stop.Reason is { } reason) session.CreateLogger("RobotHost.Teleoperate").LogInformation("stopped by {Reason}; torque is off", reason);
+                return stop.IsStopping ? CliApp.Cancelled : 0;
+            });
         });
         return command;
     }

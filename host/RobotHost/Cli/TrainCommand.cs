@@ -33,42 +33,33 @@ public static class TrainCommand
         };
         command.SetAction(parse =>
         {
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
-            Console.CancelKeyPress += onCancel;
-            try
+            using var stop = new StopSignals();
+            return CliApp.Run(parse, session =>
             {
-                return CliApp.Run(parse, session =>
+                var options = new TrainOptions
                 {
-                    var options = new TrainOptions
-                    {
-                        DatasetRoot = parse.GetValue(dataset)!,
-                        PolicyKey = parse.GetValue(policy)!,
-                        Preset = parse.GetValue(preset),
-                        Steps = parse.GetValue(steps),
-                        OutputDir = parse.GetValue(output)!,
-                        Resume = parse.GetValue(resume),
-                        BatchSize = parse.GetValue(batch),
-                        Device = parse.GetValue(device),
-                        Seed = parse.GetValue(seed),
-                        SaveEvery = parse.GetValue(saveEvery),
-                        LogEvery = parse.GetValue(logEvery),
-                        ConfigOverrides = ConfigBinder.ParseOptions(parse.GetValue(set)),
-                    };
-                    var printer = new TrainProgressPrinter(Console.Error, !Console.IsErrorRedirected);
-                    TrainResult result;
-                    try { result = TrainingRunner.Train(session, options, printer, cancel.Token); }
-                    finally { printer.Finish(); }
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{(result.Cancelled ? "cancelled" : "done")}: {result.Steps} steps, loss {result.FirstLoss:G4} → {result.FinalLoss:G4}, {result.Seconds:F0} s, data wait {result.DataWaitFraction:P1}"));
-                    Console.WriteLine(result.LastCheckpoint);
-                    return result.Cancelled ? CliApp.Cancelled : 0;
-                });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                    DatasetRoot = parse.GetValue(dataset)!,
+                    PolicyKey = parse.GetValue(policy)!,
+                    Preset = parse.GetValue(preset),
+                    Steps = parse.GetValue(steps),
+                    OutputDir = parse.GetValue(output)!,
+                    Resume = parse.GetValue(resume),
+                    BatchSize = parse.GetValue(batch),
+                    Device = parse.GetValue(device),
+                    Seed = parse.GetValue(seed),
+                    SaveEvery = parse.GetValue(saveEvery),
+                    LogEvery = parse.GetValue(logEvery),
+                    ConfigOverrides = ConfigBinder.ParseOptions(parse.GetValue(set)),
+                };
+                var printer = new TrainProgressPrinter(Console.Error, !Console.IsErrorRedirected);
+                TrainResult result;
+                try { result = TrainingRunner.Train(session, options, printer, stop.Token); }
+                finally { printer.Finish(); }
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{(result.Cancelled ? "cancelled" : "done")}: {result.Steps} steps, loss {result.FirstLoss:G4} → {result.FinalLoss:G4}, {result.Seconds:F0} s, data wait {result.DataWaitFraction:P1}"));
+                Console.WriteLine(result.LastCheckpoint);
+                return result.Cancelled ? CliApp.Cancelled : 0;
+            });
         });
         return command;
     }
