@@ -51,8 +51,9 @@ public sealed record ActConfig : PolicyConfig
     /// <summary>ResNet18 first-stage width: 64 is the standard ResNet18; smaller trains faster on a CPU.</summary>
     public int VisionBackboneWidth { get; init; } = 64;
     /// <summary>
-    /// ResNet18 stages: 4 (the paper; a 96×96 image gives 3×3 tokens) or 3 (stops after layer3: 6×6 tokens of stride 16,
-    /// finer positions for the small images a CPU trains on, and a quarter less backbone compute).
+    /// ResNet18 stages: 4 (the paper; a 96×96 image gives 3×3 tokens), 3 (stops after layer3: 6×6 tokens of stride 16,
+    /// finer positions for the small images a CPU trains on, and a quarter less backbone compute) or 2 (after layer2:
+    /// 12×12 tokens of stride 8).
     /// </summary>
     public int VisionBackboneStages { get; init; } = 4;
     /// <summary>Backbone normalisation (the paper uses frozen ImageNet BatchNorm; here trained from scratch).</summary>
@@ -92,7 +93,7 @@ public sealed record ActConfig : PolicyConfig
         if (Dropout is < 0 or >= 1) yield return $"dropout must be in [0, 1), got {Dropout}";
         if (VisionBackboneWidth < 4) yield return $"vision_backbone_width must be ≥ 4, got {VisionBackboneWidth}";
         if (PretrainedBackboneWeights is not null && VisionBackboneWidth != 64) yield return "pretrained_backbone_weights needs vision_backbone_width=64 (the standard ResNet18)";
-        if (VisionBackboneStages is not (3 or 4)) yield return $"vision_backbone_stages must be 3 or 4, got {VisionBackboneStages}";
+        if (VisionBackboneStages is not (2 or 3 or 4)) yield return $"vision_backbone_stages must be 2, 3 or 4, got {VisionBackboneStages}";
         if (PretrainedBackboneWeights is not null && !File.Exists(PretrainedBackboneWeights)) yield return $"pretrained_backbone_weights file '{PretrainedBackboneWeights}' does not exist";
         if (FeedforwardActivation is not ("relu" or "gelu")) yield return $"feedforward_activation must be relu or gelu, got '{FeedforwardActivation}'";
         if (VaeEncoderFinalNorm && !PreNorm) yield return "vae_encoder_final_norm belongs to the pre-norm layout: set pre_norm=true or turn it off";

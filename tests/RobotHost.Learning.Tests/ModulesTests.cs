@@ -47,6 +47,13 @@ public sealed class ModulesTests
         Assert.Equal(new long[] { 2, 10 }, trunk.call(images).shape);
         Assert.Equal((6, 6), ResNet18.FeatureMapSize(96, 96, stages: 3));
         Assert.DoesNotContain(trunk.named_parameters(), p => p.name.StartsWith("layer4.", StringComparison.Ordinal));
+
+        // Two stages: stride 8, a quarter of the channels, neither layer3 nor layer4.
+        using var shallow = new ResNet18(numClasses: 10, ResNetNorm.GroupNorm, baseWidth: 8, stages: 2);
+        shallow.eval();
+        Assert.Equal(new long[] { 2, 16, 12, 12 }, shallow.Features(images).shape);
+        Assert.Equal((12, 12), ResNet18.FeatureMapSize(96, 96, stages: 2));
+        Assert.DoesNotContain(shallow.named_parameters(), p => p.name.StartsWith("layer3.", StringComparison.Ordinal));
     }
 
     [Fact]
