@@ -82,7 +82,7 @@ public sealed record ActConfig : PolicyConfig
         foreach (var p in base.Validate()) yield return p;
         if (ChunkSize < 1) yield return $"chunk_size must be ≥ 1, got {ChunkSize}";
         if (NActionSteps < 1 || NActionSteps > ChunkSize) yield return $"n_action_steps must be between 1 and chunk_size ({ChunkSize}), got {NActionSteps}";
-        if (TemporalEnsembleCoeff is not null && NActionSteps != 1) yield return $"temporal ensembling queries the policy every step: set n_action_steps=1 (got {NActionSteps})";
+        if (TemporalEnsembleCoeff is not null && NActionSteps != 1) yield return $"temporal ensembling queries the policy every step: set n_action_steps=1 (got {NActionSteps}), or temporal_ensemble_coeff=null to execute chunks of n_action_steps";
         if (DModel < 2 || NHeads < 1 || DModel % NHeads != 0) yield return $"d_model ({DModel}) must be a positive multiple of n_heads ({NHeads})";
         if (DModel % 4 != 0) yield return $"d_model must be a multiple of 4 for the 2-D sinusoidal positions, got {DModel}";
         if (DimFeedforward < 1) yield return $"dim_feedforward must be ≥ 1, got {DimFeedforward}";

@@ -21,7 +21,7 @@ public sealed class GcStormTests(ITestOutputHelper output)
     {
         var config = new ActPolicyFactory().CreateConfig("small") with
         {
-            ChunkSize = 5, NActionSteps = 5, DModel = 32, NHeads = 2, DimFeedforward = 64, NEncoderLayers = 1,
+            ChunkSize = 5, NActionSteps = 5, TemporalEnsembleCoeff = null, DModel = 32, NHeads = 2, DimFeedforward = 64, NEncoderLayers = 1,
             NVaeEncoderLayers = 1, LatentDim = 8, VisionBackboneWidth = 8, BatchSize = 16, CropPadding = 0, NumWorkers = 1,
         };
         var reader = new InMemoryDatasetReader(ReachTask.Schema(true), ReachTask.Episodes(4, 16, true));

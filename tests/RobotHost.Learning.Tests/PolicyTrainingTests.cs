@@ -28,6 +28,7 @@ public sealed class PolicyTrainingTests(ITestOutputHelper output)
     {
         ChunkSize = 5,
         NActionSteps = 5,
+        TemporalEnsembleCoeff = null, // the preset ensembles; these tests execute chunks
         DModel = 32,
         NHeads = 2,
         DimFeedforward = 64,
