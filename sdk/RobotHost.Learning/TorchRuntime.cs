@@ -25,7 +25,7 @@ public static class TorchRuntime
     /// first step of a fixed-seed ResNet18 forward/backward (BatchNorm and GroupNorm, three sizes) AVX reproduces SSE4.1's
     /// loss and gradient sums exactly in 17 of 18 figures (the other 4e-7 off); AVX2 and AVX-512 differ by up to 1.5e-4.
     /// AVX2 once hit a NaN at step 2 of the learning suite (1 of 4 runs; SSE4.1 0 of 6), so the FMA kernels stay off.
-    /// AVX trains ACT small (batch 16, one 96×96 camera) at a median 176–219 ms per step against 308 ms under SSE4.1.
+    /// AVX trains ACT small (batch 16, one 96×96 camera) at a median 203–219 ms per step (two runs) against 308 ms under SSE4.1.
     /// <para>
     /// libtorch's OpenMP threads keep libgomp's default wait (spin about 3 ms, then sleep). Measured on the 2-core VM,
     /// ACT small step: idle 246 ms default vs 342 ms with <c>OMP_WAIT_POLICY=PASSIVE</c>; next to one busy process
