@@ -49,6 +49,28 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public void Zones_framing_shows_every_cube_whole_and_larger_than_the_table_framing()
+    {
+        using var table = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "front" });
+        using var zones = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "front", FrontFraming = "zones" });
+        var ratios = new List<double>();
+        // Five seeds per zone: the cube's jitter and yaw vary, it must never touch the image border.
+        for (var seed = 0; seed < 5 * PickPlaceLayout.ZoneCount; seed++)
+        {
+            var wide = CubePixels(table.Reset(seed).Observation.Images["front"]);
+            var close = CubePixels(zones.Reset(seed).Observation.Images["front"]);
+            Assert.True(close.Count > 0 && close.All(p => p.X is > 0 and < 95 && p.Y is > 0 and < 95),
+                $"seed {seed} (zone {zones.Condition}): the cube touches the border of the zones view");
+            ratios.Add((double)close.Count / wide.Count);
+        }
+        // 42° instead of 58°: about 1.4× the size, so about twice the pixels.
+        Assert.True(ratios.Min() > 1.5, $"cube pixels zones/table: min {ratios.Min():F2}");
+
+        Assert.Contains("framing must be 'table'", string.Join("; ", new SimFrontCameraConfig { Framing = "close" }.Validate()));
+        Assert.Contains("front_framing must be", string.Join("; ", new PickPlaceEnvConfig { FrontFraming = "zoom" }.Validate()));
+    }
+
+    [Fact]
     public void Wrist_camera_sees_the_cube_when_the_gripper_is_over_it()
     {
         using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig());
@@ -103,6 +125,8 @@ public sealed class RenderingTests
         Assert.True(File.Exists(Path.Combine(dir, "obstacle_2d-seed1-top.png")));
         Assert.Equal(3, registry.Context.Said.Count);
         Assert.Throws<RobotHostException>(() => registry.Commands["sim-snapshot"](["--task", "stacking", "--out", dir], registry.Context, CancellationToken.None));
+        var framing = Assert.Throws<RobotHostException>(() => registry.Commands["sim-snapshot"](["--framing", "close", "--out", dir], registry.Context, CancellationToken.None));
+        Assert.Contains("'zones'", framing.Message);
         Directory.Delete(dir, true);
     }
 }

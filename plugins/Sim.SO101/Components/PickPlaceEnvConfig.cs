@@ -14,6 +14,9 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
     /// <summary>Rendered image height.</summary>
     public int ImageHeight { get; init; } = 96;
 
+    /// <summary>Front camera framing: <c>table</c> (whole table) or <c>zones</c> (zoomed on the cube zones).</summary>
+    public string FrontFraming { get; init; } = "table";
+
     /// <summary>Step limit of an episode (the expert needs about 5 s = 150 steps).</summary>
     public int MaxSteps { get; init; } = 300;
 
@@ -31,6 +34,7 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
     {
         foreach (var camera in SimConfigRules.CameraList(Cameras))
             if (camera is not ("front" or "wrist")) yield return $"cameras must list front and/or wrist (comma-separated) or be empty, got '{camera}'";
+        foreach (var p in SimConfigRules.Framing("front_framing", FrontFraming)) yield return p;
         foreach (var p in SimConfigRules.Size("image_width", ImageWidth)) yield return p;
         foreach (var p in SimConfigRules.Size("image_height", ImageHeight)) yield return p;
         if (MaxSteps is < 1 or > 100_000) yield return $"max_steps must be between 1 and 100000, got {MaxSteps}";

@@ -28,7 +28,8 @@ public sealed class PickPlaceEnvironment : IEnvironment, IScriptedExpert
         foreach (var name in SimConfigRules.CameraList(config.Cameras))
         {
             var view = name == "front" ? RigView.Front : RigView.Wrist;
-            _cameras.Add((name, new PickPlaceRenderer(view, config.ImageWidth, config.ImageHeight, config.Noise, config.ColorJitter)));
+            _cameras.Add((name, new PickPlaceRenderer(view, config.ImageWidth, config.ImageHeight, config.Noise, config.ColorJitter,
+                SimConfigRules.ParseFraming(config.FrontFraming))));
             features.Add(FeatureSpec.Video(FeatureKeys.Image(name), config.ImageHeight, config.ImageWidth));
         }
         ObservationFeatures = features;

@@ -27,7 +27,8 @@ public sealed class SimCamera(SimCameraConfig config, PickPlaceWorld world, RigV
     {
         lock (_renderLock)
         {
-            _renderer ??= new PickPlaceRenderer(view, config.Width, config.Height, config.Noise, config.ColorJitter);
+            _renderer ??= new PickPlaceRenderer(view, config.Width, config.Height, config.Noise, config.ColorJitter,
+                SimConfigRules.ParseFraming((config as SimFrontCameraConfig)?.Framing ?? "table"));
             Health = CameraHealth.Streaming;
         }
     }

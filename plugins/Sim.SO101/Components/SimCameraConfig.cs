@@ -41,6 +41,12 @@ public sealed record SimFrontCameraConfig : SimCameraConfig
 {
     /// <inheritdoc />
     public override string Name { get; init; } = "front";
+
+    /// <summary>Framing: <c>table</c> (whole table) or <c>zones</c> (aimed at and zoomed on the six cube zones).</summary>
+    public string Framing { get; init; } = "table";
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate() => base.Validate().Concat(SimConfigRules.Framing("framing", Framing));
 }
 
 /// <summary>Config of <c>sim_wrist</c>: the camera on the gripper.</summary>

@@ -1,3 +1,5 @@
+using RobotHost.Plugins.Sim.SO101.Rendering;
+
 namespace RobotHost.Plugins.Sim.SO101.Components;
 
 /// <summary>Validation shared by the simulator's configs.</summary>
@@ -27,6 +29,13 @@ internal static class SimConfigRules
     {
         if (!(value >= 0 && value <= max)) yield return $"{what} must be between 0 and {max}, got {value}";
     }
+
+    public static IEnumerable<string> Framing(string what, string value)
+    {
+        if (value is not ("table" or "zones")) yield return $"{what} must be 'table' (whole table) or 'zones' (zoomed on the cube zones), got '{value}'";
+    }
+
+    public static FrontFraming ParseFraming(string value) => value == "zones" ? FrontFraming.Zones : FrontFraming.Table;
 
     public static IReadOnlyList<string> CameraList(string cameras) =>
         cameras.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

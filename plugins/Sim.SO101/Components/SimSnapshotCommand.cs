@@ -13,7 +13,7 @@ namespace RobotHost.Plugins.Sim.SO101.Components;
 /// </summary>
 public static class SimSnapshotCommand
 {
-    public const string Usage = "usage: robothost sim-snapshot --task pick_place|obstacle_2d --seed N --out DIR [--width W] [--height H] [--steps N] [--noise S]";
+    public const string Usage = "usage: robothost sim-snapshot --task pick_place|obstacle_2d --seed N --out DIR [--width W] [--height H] [--steps N] [--noise S] [--framing table|zones]";
 
     public static int Run(IReadOnlyList<string> args, IPluginContext context, CancellationToken cancel)
     {
@@ -25,11 +25,13 @@ public static class SimSnapshotCommand
         var width = Int(options, "width", task == "obstacle_2d" ? 480 : 640);
         var height = Int(options, "height", 480);
         var noise = options.TryGetValue("noise", out var n) && double.TryParse(n, System.Globalization.CultureInfo.InvariantCulture, out var nv) ? nv : 0;
+        var framing = options.GetValueOrDefault("framing", "table");
+        if (SimConfigRules.Framing("--framing", framing).FirstOrDefault() is { } bad) throw new RobotHostException(bad);
         if (width is < 8 or > 4096 || height is < 8 or > 4096) throw new RobotHostException($"--width and --height must be between 8 and 4096, got {width}×{height}");
         Directory.CreateDirectory(outDir);
         var written = task switch
         {
-            "pick_place" => PickPlace(seed, steps, width, height, noise, outDir, cancel),
+            "pick_place" => PickPlace(seed, steps, width, height, noise, outDir, cancel, SimConfigRules.ParseFraming(framing)),
             "obstacle_2d" => Obstacle(seed, steps, width, height, outDir, cancel),
             _ => throw new RobotHostException($"sim-snapshot has no task '{task}'; use --task pick_place or --task obstacle_2d"),
         };
@@ -38,7 +40,8 @@ public static class SimSnapshotCommand
     }
 
     /// <summary>Renders the pick-and-place cameras for a seed; returns the PNG paths.</summary>
-    public static IReadOnlyList<string> PickPlace(int seed, int steps, int width, int height, double noise, string outDir, CancellationToken cancel = default)
+    public static IReadOnlyList<string> PickPlace(int seed, int steps, int width, int height, double noise, string outDir, CancellationToken cancel = default,
+        FrontFraming framing = FrontFraming.Table)
     {
         var world = new PickPlaceWorld();
         world.BeginEpisode(0, seed);
@@ -48,7 +51,7 @@ public static class SimSnapshotCommand
         var paths = new List<string>();
         foreach (var view in new[] { RigView.Front, RigView.Wrist })
         {
-            using var renderer = new PickPlaceRenderer(view, width, height, noise);
+            using var renderer = new PickPlaceRenderer(view, width, height, noise, framing: framing);
             var path = Path.Combine(outDir, $"pick_place-seed{seed}-{view.ToString().ToLowerInvariant()}.png");
             WritePng(path, renderer.Render(scene), width, height);
             paths.Add(path);

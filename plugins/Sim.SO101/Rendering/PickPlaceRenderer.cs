@@ -14,6 +14,15 @@ public enum RigView
     Wrist,
 }
 
+/// <summary>How the front camera frames the table.</summary>
+public enum FrontFraming
+{
+    /// <summary>The whole table: arm, six zones and bin (58° field of view; the far-left zone 4 sits at the image edge).</summary>
+    Table,
+    /// <summary>Aimed at and zoomed on the six zones (42°): the cube 1.4× larger, every zone inside with a margin, the bin half out of view.</summary>
+    Zones,
+}
+
 /// <summary>
 /// Draws the pick-and-place scene with OpenCV: table, zone markings, bin, cube, arm links and gripper from forward
 /// kinematics, as RGB (HWC) bytes. Flat shading, painter's algorithm (far first), anti-aliased edges.
@@ -23,15 +32,17 @@ public sealed class PickPlaceRenderer : IDisposable
 {
     private static readonly Vec3 FrontPosition = new(0.64, -0.12, 0.40);
     private static readonly Vec3 FrontTarget = new(0.12, 0.03, 0.02);
+    private static readonly Vec3 ZonesTarget = new(0.14, -0.05, 0.02);
 
     private readonly Mat _canvas;
     private readonly List<(double Depth, Action Draw)> _drawables = new(32);
     private (double R, double G, double B) _gains = (1, 1, 1);
     private ViewCamera _camera = null!;
 
-    public PickPlaceRenderer(RigView view, int width, int height, double noise = 0, double colorJitter = 0)
+    public PickPlaceRenderer(RigView view, int width, int height, double noise = 0, double colorJitter = 0, FrontFraming framing = FrontFraming.Table)
     {
         View = view;
+        Framing = framing;
         Width = width;
         Height = height;
         Noise = noise;
@@ -48,6 +59,7 @@ public sealed class PickPlaceRenderer : IDisposable
     private readonly LineTypes _lineType;
 
     public RigView View { get; }
+    public FrontFraming Framing { get; }
     public int Width { get; }
     public int Height { get; }
     public double Noise { get; }
@@ -57,7 +69,9 @@ public sealed class PickPlaceRenderer : IDisposable
     {
         var pose = So101Kinematics.Forward(scene.Joints);
         _camera = View == RigView.Front
-            ? ViewCamera.LookAt(FrontPosition, FrontTarget, 58, Width, Height)
+            ? (Framing == FrontFraming.Zones
+                ? ViewCamera.LookAt(FrontPosition, ZonesTarget, 42, Width, Height)
+                : ViewCamera.LookAt(FrontPosition, FrontTarget, 58, Width, Height))
             // On the gripper's back, 3.5 cm off its axis, looking along it and slightly toward the fingertips.
             : new ViewCamera(pose.Wrist + pose.Forward * 0.015 - pose.Up * 0.035, pose.Forward + pose.Up * 0.3, -1 * pose.Up, 85, Width, Height);
         _gains = ImageNoise.ColorGains(scene.Seed, (int)View, ColorJitter);
