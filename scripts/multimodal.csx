@@ -25,7 +25,7 @@ var episodes = Args.Int("episodes", quick ? 4 : 100);
 var steps = Args.Int("steps", quick ? 10 : 2000);
 // Diffusion's ε-prediction objective converges more slowly than flow matching's velocity target on this task
 // (measured 2026-11-27, 100 held-out seeds: 80 % success at 2000 steps, 91 % at 4000, 99 % at 6000), so unless
-// --steps is given it trains three times as long (~6.5 of the ~13 minutes on a 2-core CPU).
+// --steps is given it trains three times as long (on a 2-core CPU 285-516 s of the 8-16 minute run, 2026-11-27).
 // Flow matching at 2000 steps missed 95 % by a few episodes at the goal (92, 96, 96 % over three seeds, 15 actions per
 // query); at 3000, 99, 99 and 100 % (2026-11-27, ~3 minutes each), so unless --steps is given it trains 1.5 times as long.
 int StepsFor(string policy) => Args.Get("steps") is not null ? steps : policy switch
