@@ -23,7 +23,7 @@ public sealed class SimSo101Module : IPluginModule
         registry.AddRobot<SimRobotConfig>("sim_so101",
             (c, ctx) => new SimRobot(c, _rigs.Get(c.Rig), ctx.LoggerFactory.CreateLogger<SimRobot>()),
             "simulated SO-101 follower on a pick-and-place table (physics: one tick per action)");
-        registry.AddCamera<SimFrontCameraConfig>("sim_front", (c, _) => new SimCamera(c, _rigs.Get(c.Rig), RigView.Front),
+        registry.AddCamera<SimFrontCameraConfig>("sim_front", (c, _) => new SimCamera(c, _rigs.Get(c.Rig), RigView.Front, SimConfigRules.ParseFraming(c.Framing)),
             "rendered front view of a simulated rig");
         registry.AddCamera<SimWristCameraConfig>("sim_wrist", (c, _) => new SimCamera(c, _rigs.Get(c.Rig), RigView.Wrist),
             "rendered wrist view of a simulated rig");

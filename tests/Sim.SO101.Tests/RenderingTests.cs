@@ -66,6 +66,17 @@ public sealed class RenderingTests
         // 42° instead of 58°: about 1.4× the size, so about twice the pixels.
         Assert.True(ratios.Min() > 1.5, $"cube pixels zones/table: min {ratios.Min():F2}");
 
+        // The robot path's sim_front camera takes the same option.
+        var registry = new TestRegistry();
+        new SimSo101Module().Register(registry);
+        int RigCubePixels(string framing)
+        {
+            var camera = registry.Create<ICamera>("sim_front", new SimFrontCameraConfig { Rig = "framing", Width = 96, Height = 96, Framing = framing });
+            camera.Connect();
+            return CubePixels(camera.ReadLatest()!).Count;
+        }
+        Assert.True(RigCubePixels("zones") > 1.5 * RigCubePixels("table"), "sim_front ignores framing=zones");
+
         Assert.Contains("framing must be 'table'", string.Join("; ", new SimFrontCameraConfig { Framing = "close" }.Validate()));
         Assert.Contains("front_framing must be", string.Join("; ", new PickPlaceEnvConfig { FrontFraming = "zoom" }.Validate()));
     }

@@ -9,7 +9,8 @@ namespace RobotHost.Plugins.Sim.SO101.Components;
 /// (frames are cached per tick; <see cref="CameraFrame.Sequence"/> moves with every tick and scene placement).
 /// A simulated camera never stalls: <see cref="Read"/> waits briefly for the next tick, then repeats the frame.
 /// </summary>
-public sealed class SimCamera(SimCameraConfig config, PickPlaceWorld world, RigView view) : ICamera, IEpisodeAware
+public sealed class SimCamera(SimCameraConfig config, PickPlaceWorld world, RigView view, FrontFraming framing = FrontFraming.Table)
+    : ICamera, IEpisodeAware
 {
     private readonly object _renderLock = new();
     private PickPlaceRenderer? _renderer;
@@ -27,8 +28,7 @@ public sealed class SimCamera(SimCameraConfig config, PickPlaceWorld world, RigV
     {
         lock (_renderLock)
         {
-            _renderer ??= new PickPlaceRenderer(view, config.Width, config.Height, config.Noise, config.ColorJitter,
-                SimConfigRules.ParseFraming((config as SimFrontCameraConfig)?.Framing ?? "table"));
+            _renderer ??= new PickPlaceRenderer(view, config.Width, config.Height, config.Noise, config.ColorJitter, framing);
             Health = CameraHealth.Streaming;
         }
     }

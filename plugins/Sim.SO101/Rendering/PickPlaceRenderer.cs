@@ -33,6 +33,7 @@ public sealed class PickPlaceRenderer : IDisposable
     private static readonly Vec3 FrontPosition = new(0.64, -0.12, 0.40);
     private static readonly Vec3 FrontTarget = new(0.12, 0.03, 0.02);
     private static readonly Vec3 ZonesTarget = new(0.14, -0.05, 0.02);
+    private readonly ViewCamera? _frontCamera;
 
     private readonly Mat _canvas;
     private readonly List<(double Depth, Action Draw)> _drawables = new(32);
@@ -43,6 +44,11 @@ public sealed class PickPlaceRenderer : IDisposable
     {
         View = view;
         Framing = framing;
+        // The front camera is fixed: one per renderer, not per frame.
+        if (view == RigView.Front)
+            _frontCamera = framing == FrontFraming.Zones
+                ? ViewCamera.LookAt(FrontPosition, ZonesTarget, 42, width, height)
+                : ViewCamera.LookAt(FrontPosition, FrontTarget, 58, width, height);
         Width = width;
         Height = height;
         Noise = noise;
@@ -68,12 +74,9 @@ public sealed class PickPlaceRenderer : IDisposable
     public byte[] Render(SceneState scene)
     {
         var pose = So101Kinematics.Forward(scene.Joints);
-        _camera = View == RigView.Front
-            ? (Framing == FrontFraming.Zones
-                ? ViewCamera.LookAt(FrontPosition, ZonesTarget, 42, Width, Height)
-                : ViewCamera.LookAt(FrontPosition, FrontTarget, 58, Width, Height))
+        _camera = _frontCamera
             // On the gripper's back, 3.5 cm off its axis, looking along it and slightly toward the fingertips.
-            : new ViewCamera(pose.Wrist + pose.Forward * 0.015 - pose.Up * 0.035, pose.Forward + pose.Up * 0.3, -1 * pose.Up, 85, Width, Height);
+            ?? new ViewCamera(pose.Wrist + pose.Forward * 0.015 - pose.Up * 0.035, pose.Forward + pose.Up * 0.3, -1 * pose.Up, 85, Width, Height);
         _gains = ImageNoise.ColorGains(scene.Seed, (int)View, ColorJitter);
 
         _canvas.SetTo(Color(70, 74, 82)); // floor and walls of the room
