@@ -29,6 +29,12 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
     /// <summary>Camera colour jitter (see the cameras' color_jitter); 0 = off.</summary>
     public double ColorJitter { get; init; }
 
+    /// <summary>
+    /// Noise on the executed goals of the arm joints, degrees (see <see cref="PickPlace.PickPlaceWorld.ActionNoise"/>);
+    /// the recorded action stays the expert's. For recording demonstrations that show recoveries (DART); 0 = off.
+    /// </summary>
+    public double ActionNoise { get; init; }
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -41,5 +47,6 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
         foreach (var p in SimConfigRules.Fps(Fps)) yield return p;
         foreach (var p in SimConfigRules.NonNegative("noise", Noise, 64)) yield return p;
         foreach (var p in SimConfigRules.NonNegative("color_jitter", ColorJitter, 0.5)) yield return p;
+        foreach (var p in SimConfigRules.NonNegative("action_noise", ActionNoise, 10)) yield return p;
     }
 }

@@ -18,7 +18,11 @@ public sealed class SimRobot(SimRobotConfig config, PickPlaceWorld world, ILogge
 
     private static PickPlaceWorld InitWorld(PickPlaceWorld world, SimRobotConfig config)
     {
-        lock (world.Sync) world.Fps = config.Fps;
+        lock (world.Sync)
+        {
+            world.Fps = config.Fps;
+            world.ActionNoise = config.ActionNoise;
+        }
         return world;
     }
 

@@ -14,7 +14,14 @@ public sealed record SimRobotConfig : ComponentConfig
     /// <summary>Largest goal change from the present position per tick, degrees (LeRobot's max_relative_target); 0 = off.</summary>
     public double MaxRelativeTarget { get; init; }
 
+    /// <summary>
+    /// Noise on the executed goals of the arm joints, degrees (see <see cref="PickPlace.PickPlaceWorld.ActionNoise"/>);
+    /// the recorded action stays the expert's. For recording demonstrations that show recoveries (DART); 0 = off.
+    /// </summary>
+    public double ActionNoise { get; init; }
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate() =>
-        SimConfigRules.Rig(Rig).Concat(SimConfigRules.Fps(Fps)).Concat(SimConfigRules.NonNegative("max_relative_target", MaxRelativeTarget, 360));
+        SimConfigRules.Rig(Rig).Concat(SimConfigRules.Fps(Fps)).Concat(SimConfigRules.NonNegative("max_relative_target", MaxRelativeTarget, 360))
+            .Concat(SimConfigRules.NonNegative("action_noise", ActionNoise, 10));
 }

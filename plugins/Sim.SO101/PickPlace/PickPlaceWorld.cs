@@ -22,6 +22,10 @@ public sealed class PickPlaceWorld
     private Vec3 _holdOffset;
     private double _cubeVz;
     private (int Index, int Seed) _episodeKey = (-1, 0);
+    private const double ActionNoiseTimeS = 0.25; // correlation time of the executed-goal noise
+    private readonly double[] _noise = new double[So101Joints.Count];
+    private readonly double[] _commanded = new double[So101Joints.Count];
+    private Random _noiseRng = new(0);
 
     public PickPlaceWorld(int fps = 30)
     {
@@ -55,6 +59,15 @@ public sealed class PickPlaceWorld
     }
     private int _forcedZone;
 
+    /// <summary>
+    /// Noise on the executed goals, degrees (standard deviation of a per-joint drift with a 0.25 s correlation time on
+    /// the five arm joints; the gripper is exact); 0 = off. The caller's goals — what a recorder writes as the action —
+    /// stay clean: demonstrations recorded with it visit states a little off the expert's path, labelled with the
+    /// expert's way back to it (DART, Laskey et al. 2017), which a cloned policy needs once its own errors take it off
+    /// the path. Seeded by the episode, so a run stays a pure function of seed and actions.
+    /// </summary>
+    public double ActionNoise { get; set; }
+
     /// <summary>Changes with every tick and every scene placement: the cameras' frame sequence.</summary>
     public long Version => Tick + EpisodeSerial;
 
@@ -70,7 +83,8 @@ public sealed class PickPlaceWorld
     public long Tick { get; private set; }
 
     public ReadOnlySpan<double> Joints => _servos.Position;
-    public ReadOnlySpan<double> Goals => _servos.Goal;
+    /// <summary>The goals last commanded (clamped to the joint limits; without <see cref="ActionNoise"/>).</summary>
+    public ReadOnlySpan<double> Goals => _commanded;
     public Vec3 Cube { get; private set; }
     public double CubeYaw { get; private set; }
     public bool CubeHeld { get; private set; }
@@ -101,6 +115,9 @@ public sealed class PickPlaceWorld
         // Rest pose: upper arm up, forearm forward, gripper tilted down and half closed, a few degrees of variation.
         double[] rest = [Jit(rng, 0, 6), Jit(rng, -4, 4), Jit(rng, 0, 4), Jit(rng, 62, 5), Jit(rng, 0, 6), Jit(rng, 25, 8)];
         _servos.Place(rest);
+        _servos.Goal.CopyTo(_commanded, 0);
+        Array.Clear(_noise);
+        _noiseRng = new Random(unchecked(seed * 48271 + 7));
         CubeHeld = false;
         CubeInBin = false;
         Success = false;
@@ -108,6 +125,19 @@ public sealed class PickPlaceWorld
         _cubeVz = 0;
         EpisodeTick = 0;
         EpisodeSerial++;
+    }
+
+    /// <summary>One tick of an Ornstein–Uhlenbeck drift per arm joint, stationary standard deviation <see cref="ActionNoise"/>.</summary>
+    private void DriftNoise()
+    {
+        var keep = Math.Exp(-Dt / ActionNoiseTimeS);
+        var scale = ActionNoise * Math.Sqrt(1 - keep * keep);
+        for (var j = 0; j < So101Joints.Gripper; j++)
+        {
+            // Box–Muller: a standard normal from two uniforms.
+            var gauss = Math.Sqrt(-2 * Math.Log(1 - _noiseRng.NextDouble())) * Math.Cos(2 * Math.PI * _noiseRng.NextDouble());
+            _noise[j] = keep * _noise[j] + scale * gauss;
+        }
     }
 
     private static double Jit(Random rng, double center, double spread) => center + (rng.NextDouble() * 2 - 1) * spread;
@@ -121,8 +151,13 @@ public sealed class PickPlaceWorld
     /// <summary>Sets the servo goals (clamped to the joint limits) and advances physics by one control tick.</summary>
     public void Step(ReadOnlySpan<double> goals)
     {
+        if (ActionNoise > 0) DriftNoise();
         for (var j = 0; j < So101Joints.Count; j++)
-            _servos.Goal[j] = double.IsFinite(goals[j]) ? So101Joints.Clamp(j, goals[j]) : _servos.Goal[j];
+        {
+            if (!double.IsFinite(goals[j])) continue; // the servo keeps its last goal
+            _commanded[j] = So101Joints.Clamp(j, goals[j]);
+            _servos.Goal[j] = So101Joints.Clamp(j, goals[j] + _noise[j]);
+        }
         _servos.Advance(Dt);
         UpdateCube();
         Tick++;
