@@ -52,7 +52,7 @@ public sealed class ExpertTests
                 Assert.Equal(action, noisy.ExpertAction());
                 clean.Step(action);
                 done = noisy.Step(action).Done;
-                var replay = again.Step(action);
+                again.Step(action);
                 // ...the arm does not follow them exactly, the same way for the same seed.
                 Assert.Equal(noisy.World.Joints.ToArray(), again.World.Joints.ToArray());
                 for (var j = 0; j < So101Joints.Gripper; j++) deviations.Add(Math.Abs(noisy.World.Joints[j] - clean.World.Joints[j]));
