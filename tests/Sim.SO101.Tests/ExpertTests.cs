@@ -84,6 +84,48 @@ public sealed class ExpertTests
     }
 
     [Fact]
+    public void Recovery_starts_begin_some_episodes_beside_the_cube_or_lifted_without_it_and_the_expert_still_succeeds()
+    {
+        using var plain = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" });
+        using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "", RecoveryStarts = 0.5 });
+        int beside = 0, lifted = 0, successes = 0;
+        for (var seed = 0; seed < 60; seed++)
+        {
+            plain.Reset(seed);
+            env.Reset(seed);
+            // The scene of a seed is the same with the option; only where the arm starts may differ.
+            Assert.Equal(plain.World.Cube, env.World.Cube);
+            if (!plain.World.Joints.SequenceEqual(env.World.Joints))
+            {
+                var tip = So101Kinematics.Forward(env.World.Joints).Tip;
+                var cube = env.World.Cube;
+                var apart = tip.HorizontalDistance(cube);
+                if (apart is > 0.009 and < 0.031 && tip.Z - cube.Z < 0.065) beside++;
+                else if (tip.Z > 0.05 && env.World.Joints[So101Joints.Gripper] <= 25.001) lifted++;
+                else Assert.Fail($"seed {seed}: start with the tip {apart * 100:F1} cm from the cube at {tip.Z * 100:F1} cm, gripper {env.World.Joints[So101Joints.Gripper]:F0}");
+            }
+            if (Rollouts.ExpertEpisode(env, seed)[^1].Success) successes++;
+        }
+        Assert.InRange(beside + lifted, 18, 42); // about half of 60
+        Assert.True(beside >= 6 && lifted >= 6, $"beside {beside}, lifted {lifted}");
+        // From a missed grasp, the expert makes the second try: the demonstrations stay complete.
+        Assert.True(successes >= 59, $"expert succeeded in {successes}/60 with recovery starts");
+        // The robot path places the same starts.
+        var registry = new TestRegistry();
+        new SimSo101Module().Register(registry);
+        var robots = new[] { 0.0, 1.0 }.Select(share =>
+        {
+            var robot = registry.Create<IRobot>("sim_so101", new SimRobotConfig { Rig = $"recovery{share}", RecoveryStarts = share });
+            robot.Connect();
+            ((IEpisodeAware)robot).OnEpisodeStart(0, 7);
+            return robot.GetObservation().ToVector(So101Joints.Names);
+        }).ToList();
+        Assert.NotEqual(robots[0], robots[1]);
+        Assert.Contains(new PickPlaceEnvConfig { RecoveryStarts = 1.5 }.Validate(), p => p.Contains("recovery_starts"));
+        Assert.Contains(new SimRobotConfig { RecoveryStarts = -0.1 }.Validate(), p => p.Contains("recovery_starts"));
+    }
+
+    [Fact]
     public void Pick_place_reward_climbs_through_reach_grasp_over_bin_and_success()
     {
         using var env = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "" });

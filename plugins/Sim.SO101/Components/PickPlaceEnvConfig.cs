@@ -35,6 +35,12 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
     /// </summary>
     public double ActionNoise { get; init; }
 
+    /// <summary>
+    /// Share of episodes (0–1) that start from where failed grasps end — beside the cube, or lifted without it — instead
+    /// of the rest pose (see <see cref="PickPlace.PickPlaceWorld.RecoveryStarts"/>): demonstrations of a second try. 0 = off.
+    /// </summary>
+    public double RecoveryStarts { get; init; }
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -48,5 +54,6 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
         foreach (var p in SimConfigRules.NonNegative("noise", Noise, 64)) yield return p;
         foreach (var p in SimConfigRules.NonNegative("color_jitter", ColorJitter, 0.5)) yield return p;
         foreach (var p in SimConfigRules.NonNegative("action_noise", ActionNoise, 10)) yield return p;
+        foreach (var p in SimConfigRules.NonNegative("recovery_starts", RecoveryStarts, 1)) yield return p;
     }
 }

@@ -22,6 +22,7 @@ public sealed class SimRobot(SimRobotConfig config, PickPlaceWorld world, ILogge
         {
             world.Fps = config.Fps;
             world.ActionNoise = config.ActionNoise;
+            world.RecoveryStarts = config.RecoveryStarts;
         }
         return world;
     }

@@ -20,8 +20,15 @@ public sealed record SimRobotConfig : ComponentConfig
     /// </summary>
     public double ActionNoise { get; init; }
 
+    /// <summary>
+    /// Share of episodes (0–1) that start from where failed grasps end — beside the cube, or lifted without it — instead
+    /// of the rest pose (see <see cref="PickPlace.PickPlaceWorld.RecoveryStarts"/>): demonstrations of a second try. 0 = off.
+    /// </summary>
+    public double RecoveryStarts { get; init; }
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate() =>
         SimConfigRules.Rig(Rig).Concat(SimConfigRules.Fps(Fps)).Concat(SimConfigRules.NonNegative("max_relative_target", MaxRelativeTarget, 360))
-            .Concat(SimConfigRules.NonNegative("action_noise", ActionNoise, 10));
+            .Concat(SimConfigRules.NonNegative("action_noise", ActionNoise, 10))
+            .Concat(SimConfigRules.NonNegative("recovery_starts", RecoveryStarts, 1));
 }

@@ -49,15 +49,18 @@ public sealed class PickPlaceWorld
         set
         {
             _forcedZone = value;
-            if (EpisodeTick == 0)
-            {
-                var key = _episodeKey;
-                _episodeKey = (-1, 0);
-                BeginEpisode(key.Index, key.Seed);
-            }
+            PlaceAgainIfUnstarted();
         }
     }
     private int _forcedZone;
+
+    private void PlaceAgainIfUnstarted()
+    {
+        if (EpisodeTick != 0) return;
+        var key = _episodeKey;
+        _episodeKey = (-1, 0);
+        BeginEpisode(key.Index, key.Seed);
+    }
 
     /// <summary>
     /// Noise on the executed goals, degrees (standard deviation of a per-joint drift with a 0.25 s correlation time on
@@ -67,6 +70,15 @@ public sealed class PickPlaceWorld
     /// the path. Seeded by the episode, so a run stays a pure function of seed and actions.
     /// </summary>
     public double ActionNoise { get; set; }
+
+    /// <summary>
+    /// Share of episodes (0–1) that start where a cloned policy's failed attempts end up rather than at the rest pose:
+    /// half hovering 1–3 cm beside the cube with the jaws at any opening (a grasp that closed next to it), half lifted
+    /// somewhere over the zones with the jaws shut (an arm that came up without the cube). The expert plans from
+    /// wherever the arm is, so these demonstrations show the way from a missed grasp to a good one — the second try a
+    /// scripted expert that never misses does not otherwise show — without ever demonstrating a miss. 0 = off.
+    /// </summary>
+    public double RecoveryStarts { get; set; }
 
     /// <summary>Changes with every tick and every scene placement: the cameras' frame sequence.</summary>
     public long Version => Tick + EpisodeSerial;
@@ -114,6 +126,7 @@ public sealed class PickPlaceWorld
         CubeYaw = (rng.NextDouble() * 2 - 1) * 30;
         // Rest pose: upper arm up, forearm forward, gripper tilted down and half closed, a few degrees of variation.
         double[] rest = [Jit(rng, 0, 6), Jit(rng, -4, 4), Jit(rng, 0, 4), Jit(rng, 62, 5), Jit(rng, 0, 6), Jit(rng, 25, 8)];
+        if (RecoveryStarts > 0) rest = RecoveryStart(seed) ?? rest;
         _servos.Place(rest);
         _servos.Goal.CopyTo(_commanded, 0);
         Array.Clear(_noise);
@@ -138,6 +151,29 @@ public sealed class PickPlaceWorld
             var gauss = Math.Sqrt(-2 * Math.Log(1 - _noiseRng.NextDouble())) * Math.Cos(2 * Math.PI * _noiseRng.NextDouble());
             _noise[j] = keep * _noise[j] + scale * gauss;
         }
+    }
+
+    /// <summary>A start pose where failed grasps end (see <see cref="RecoveryStarts"/>), or null for the rest pose.</summary>
+    private double[]? RecoveryStart(int seed)
+    {
+        // Its own stream, so the cube and rest pose of a seed are the same with and without the option.
+        var rng = new Random(unchecked(seed * 16807 + 31));
+        if (rng.NextDouble() >= RecoveryStarts) return null;
+        double U(double lo, double hi) => lo + (hi - lo) * rng.NextDouble();
+        TaskPose start;
+        if (rng.NextDouble() < 0.5)
+        {
+            var bearing = U(0, 2 * Math.PI);
+            var offset = U(0.01, 0.03);
+            var tip = Cube + new Vec3(offset * Math.Cos(bearing), offset * Math.Sin(bearing), 0);
+            start = new TaskPose(Math.Atan2(tip.Y, tip.X) * 180 / Math.PI, Math.Sqrt(tip.X * tip.X + tip.Y * tip.Y),
+                Cube.Z + U(0, 0.06), U(165, 180), U(-45, 45), U(0, 100));
+        }
+        else
+        {
+            start = new TaskPose(U(-75, 30), U(0.12, 0.27), U(0.06, 0.16), U(150, 180), U(-45, 45), U(0, 25));
+        }
+        return So101Kinematics.Inverse(start);
     }
 
     private static double Jit(Random rng, double center, double spread) => center + (rng.NextDouble() * 2 - 1) * spread;
