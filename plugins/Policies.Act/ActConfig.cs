@@ -56,6 +56,12 @@ public sealed record ActConfig : PolicyConfig
     /// 12×12 tokens of stride 8).
     /// </summary>
     public int VisionBackboneStages { get; init; } = 4;
+    /// <summary>
+    /// Spatial soft-argmax keypoints (Levine et al. 2016, Diffusion Policy's image head) added to each camera's tokens: K
+    /// expected (x, y) positions on the backbone's last map, projected into one more encoder token per camera. Gives the
+    /// transformer positions finer than a token's cell (a cube is a few pixels of a 96×96 image); 0 = off (the paper).
+    /// </summary>
+    public int ImageKeypoints { get; init; }
     /// <summary>Backbone normalisation (the paper uses frozen ImageNet BatchNorm; here trained from scratch).</summary>
     public ResNetNorm BackboneNorm { get; init; } = ResNetNorm.BatchNorm;
     /// <summary>Optional safetensors file with torchvision ResNet18 weights for the backbone (width 64 only).</summary>
@@ -94,6 +100,7 @@ public sealed record ActConfig : PolicyConfig
         if (VisionBackboneWidth < 4) yield return $"vision_backbone_width must be ≥ 4, got {VisionBackboneWidth}";
         if (PretrainedBackboneWeights is not null && VisionBackboneWidth != 64) yield return "pretrained_backbone_weights needs vision_backbone_width=64 (the standard ResNet18)";
         if (VisionBackboneStages is not (2 or 3 or 4)) yield return $"vision_backbone_stages must be 2, 3 or 4, got {VisionBackboneStages}";
+        if (ImageKeypoints is < 0 or > 512) yield return $"image_keypoints must be between 0 (off) and 512, got {ImageKeypoints}";
         if (PretrainedBackboneWeights is not null && !File.Exists(PretrainedBackboneWeights)) yield return $"pretrained_backbone_weights file '{PretrainedBackboneWeights}' does not exist";
         if (FeedforwardActivation is not ("relu" or "gelu")) yield return $"feedforward_activation must be relu or gelu, got '{FeedforwardActivation}'";
         if (VaeEncoderFinalNorm && !PreNorm) yield return "vae_encoder_final_norm belongs to the pre-norm layout: set pre_norm=true or turn it off";

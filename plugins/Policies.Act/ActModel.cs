@@ -12,14 +12,17 @@ namespace RobotHost.Plugins.Policies.Act;
 /// <summary>
 /// ACT's network, laid out as LeRobot's ACT (module names match where the structure does): a CVAE encoder over
 /// [CLS, state, action chunk] → latent z (z = 0 at inference); a transformer encoder over [latent, state, image tokens]
-/// with learned 1-D and fixed 2-D sinusoidal positions; a decoder whose learned queries become the action chunk.
-/// Loss: L1 on unpadded actions + β·KL.
+/// with learned 1-D and fixed 2-D sinusoidal positions (with image_keypoints, one more token of spatial soft-argmax
+/// keypoints per camera); a decoder whose learned queries become the action chunk. Loss: L1 on unpadded actions + β·KL.
 /// </summary>
 public sealed class ActModel : PolicyModel
 {
     private readonly ActConfig _config;
     private readonly ResNet18? backbone;
     private readonly Conv2d? encoder_img_feat_input_proj;
+    private readonly ModuleList<SpatialSoftmax>? encoder_img_keypoints;
+    private readonly Linear? encoder_img_keypoint_proj;
+    private readonly Embedding? encoder_img_keypoint_pos_embed;
     private readonly Embedding? vae_encoder_cls_embed;
     private readonly Linear? vae_encoder_robot_state_input_proj;
     private readonly Linear? vae_encoder_action_input_proj;
@@ -50,6 +53,12 @@ public sealed class ActModel : PolicyModel
             backbone = new ResNet18(numClasses: 0, config.BackboneNorm, config.VisionBackboneWidth, config.VisionBackboneStages);
             if (config.PretrainedBackboneWeights is not null) backbone.LoadWeights(config.PretrainedBackboneWeights);
             encoder_img_feat_input_proj = nn.Conv2d(backbone.FeatureChannels, d, 1);
+            if (config.ImageKeypoints > 0)
+            {
+                encoder_img_keypoints = new ModuleList<SpatialSoftmax>();
+                encoder_img_keypoint_proj = nn.Linear(2L * config.ImageKeypoints, d);
+                encoder_img_keypoint_pos_embed = nn.Embedding(features.Images.Count, d);
+            }
             if (config.ImageMean is not null && config.ImageStd is not null) _imageNormalization = [];
             for (var i = 0; i < features.Images.Count; i++)
             {
@@ -70,6 +79,7 @@ public sealed class ActModel : PolicyModel
                 var table = SinusoidalEmbedding.Table2D(fh, fw, d).flatten(1).transpose(0, 1).contiguous().DetachFromDisposeScope();
                 register_buffer($"image_pos_{i}", table, persistent: false);
                 _imagePositions.Add(table);
+                encoder_img_keypoints?.Add(new SpatialSoftmax(backbone.FeatureChannels, fh, fw, config.ImageKeypoints));
             }
         }
         if (config.UseVae)
@@ -182,9 +192,15 @@ public sealed class ActModel : PolicyModel
             var normalized = _imageNormalization is null
                 ? ImageTensors.NormalizeImageNet(images)
                 : (images - _imageNormalization[i].Mean) / _imageNormalization[i].Std;
-            var map = encoder_img_feat_input_proj!.call(backbone!.Features(normalized)); // [B, d, h, w]
+            var features = backbone!.Features(normalized);
+            var map = encoder_img_feat_input_proj!.call(features); // [B, d, h, w]
             encoderTokens.Add(map.flatten(2).transpose(1, 2));
             positions.Add(_imagePositions[i].unsqueeze(0).expand(b, -1, -1));
+            if (encoder_img_keypoints is not null)
+            {
+                encoderTokens.Add(encoder_img_keypoint_proj!.call(encoder_img_keypoints[i].call(features)).unsqueeze(1));
+                positions.Add(encoder_img_keypoint_pos_embed!.weight![i].view(1, 1, d).expand(b, 1, d));
+            }
         }
         var memory = cat(encoderTokens, 1);
         var memoryPos = cat(positions, 1);

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace RobotHost.Learning.Tests;
 
-/// <summary>MLP and ACT each overfit the reach task, state-only and from a 32×32 camera; save → load → same actions; resume is exact.</summary>
+/// <summary>MLP and ACT (also with keypoint tokens) each overfit the reach task, state-only and from a 32×32 camera; save → load → same actions; resume is exact.</summary>
 public sealed class PolicyTrainingTests(ITestOutputHelper output)
 {
     private static InMemoryDatasetReader Reach(bool images) => new(ReachTask.Schema(images), ReachTask.Episodes(4, 16, images));
@@ -57,4 +57,8 @@ public sealed class PolicyTrainingTests(ITestOutputHelper output)
 
     [Fact]
     public void Act_with_camera() => TrainingScenario.Run(new ActPolicyFactory(), TinyAct(), Reach(true), images: true, steps: 300, output);
+
+    [Fact]
+    public void Act_with_camera_and_keypoint_tokens() =>
+        TrainingScenario.Run(new ActPolicyFactory(), TinyAct() with { ImageKeypoints = 8 }, Reach(true), images: true, steps: 300, output);
 }
