@@ -92,18 +92,21 @@ public sealed class RateLoop
     {
         var now = Stopwatch.GetTimestamp();
         long deadline;
+        var restart = false; // a new schedule: anchored where this tick really starts, not where it was asked to
         lock (_gate)
         {
             if (_bodyStart != 0) Record(_bodies, _ticks - 1, Seconds(now - _bodyStart) * 1000);
             if (_nextDeadline == 0 || !Realtime)
             {
                 deadline = now;
+                restart = true;
             }
             else if (now > _nextDeadline + PeriodTicks)
             {
                 // The body ran past the following deadline too: count it and restart the schedule rather than burst.
                 _overruns++;
                 deadline = now;
+                restart = true;
             }
             else
             {
@@ -121,7 +124,10 @@ public sealed class RateLoop
             if (_lastTickStart != 0) AddPeriod(Seconds(start - _lastTickStart) * 1000);
             _lastTickStart = start;
             _bodyStart = start;
-            _nextDeadline = Math.Max(deadline, start - PeriodTicks / 2) + PeriodTicks;
+            // A tick late by under half a period keeps the absolute schedule (the next one catches up); later, or
+            // at a (re)start, the schedule moves to this tick's real start, so a preempted first tick cannot make the
+            // second one early.
+            _nextDeadline = (restart ? start : Math.Max(deadline, start - PeriodTicks / 2)) + PeriodTicks;
             return _ticks++;
         }
     }
