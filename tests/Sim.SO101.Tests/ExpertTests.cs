@@ -107,6 +107,14 @@ public sealed class ExpertTests
             if (Rollouts.ExpertEpisode(env, seed)[^1].Success) successes++;
         }
         Assert.InRange(beside + lifted, 18, 42); // about half of 60
+        // The episode a world places when it is made follows the option too (seed 0 is what Reset(0) asks for again).
+        Assert.NotEqual(new PickPlaceWorld().Joints.ToArray(), new PickPlaceWorld { RecoveryStarts = 1 }.Joints.ToArray());
+        using (var always = new PickPlaceEnvironment(new PickPlaceEnvConfig { Cameras = "", RecoveryStarts = 1 }))
+        {
+            always.Reset(0);
+            plain.Reset(0);
+            Assert.NotEqual(plain.World.Joints.ToArray(), always.World.Joints.ToArray());
+        }
         Assert.True(beside >= 6 && lifted >= 6, $"beside {beside}, lifted {lifted}");
         // From a missed grasp, the expert makes the second try: the demonstrations stay complete.
         Assert.True(successes >= 59, $"expert succeeded in {successes}/60 with recovery starts");

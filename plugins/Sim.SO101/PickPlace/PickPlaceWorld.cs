@@ -77,8 +77,18 @@ public sealed class PickPlaceWorld
     /// somewhere over the zones with the jaws shut (an arm that came up without the cube). The expert plans from
     /// wherever the arm is, so these demonstrations show the way from a missed grasp to a good one — the second try a
     /// scripted expert that never misses does not otherwise show — without ever demonstrating a miss. 0 = off.
+    /// Setting it re-places the present episode if it has not started moving (as <see cref="ForcedZone"/> does).
     /// </summary>
-    public double RecoveryStarts { get; set; }
+    public double RecoveryStarts
+    {
+        get => _recoveryStarts;
+        set
+        {
+            _recoveryStarts = value;
+            PlaceAgainIfUnstarted();
+        }
+    }
+    private double _recoveryStarts;
 
     /// <summary>Changes with every tick and every scene placement: the cameras' frame sequence.</summary>
     public long Version => Tick + EpisodeSerial;
