@@ -67,9 +67,8 @@ public static class So101Kinematics
     public static TaskPose ToTask(ReadOnlySpan<double> q)
     {
         var pose = Forward(q);
-        var reach = Math.Sqrt(pose.Tip.X * pose.Tip.X + pose.Tip.Y * pose.Tip.Y);
         var pitch = q[So101Joints.ShoulderLift] + q[So101Joints.ElbowFlex] + 90 + q[So101Joints.WristFlex];
-        return new TaskPose(q[So101Joints.ShoulderPan], reach, pose.Tip.Z, pitch, q[So101Joints.WristRoll], q[So101Joints.Gripper]);
+        return new TaskPose(q[So101Joints.ShoulderPan], pose.Tip.Reach, pose.Tip.Z, pitch, q[So101Joints.WristRoll], q[So101Joints.Gripper]);
     }
 
     /// <summary>

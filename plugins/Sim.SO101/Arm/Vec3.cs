@@ -13,4 +13,8 @@ public readonly record struct Vec3(double X, double Y, double Z)
     public double Length => Math.Sqrt(Dot(this));
     public Vec3 Normalized() => this * (1.0 / Length);
     public double HorizontalDistance(Vec3 b) => Math.Sqrt((X - b.X) * (X - b.X) + (Y - b.Y) * (Y - b.Y));
+    /// <summary>Horizontal distance from the arm's pan axis (the reach of a <see cref="TaskPose"/>).</summary>
+    public double Reach => Math.Sqrt(X * X + Y * Y);
+    /// <summary>Pan angle toward this point, degrees (0 = straight ahead, positive toward +y), as <see cref="TaskPose.Pan"/>.</summary>
+    public double PanDegrees => Math.Atan2(Y, X) * 180 / Math.PI;
 }

@@ -54,8 +54,8 @@ public sealed class PickPlaceExpert(ExpertOptions options)
 
         var start = So101Kinematics.ToTask(world.Joints);
         var cube = world.Cube;
-        var cubePan = Math.Atan2(cube.Y, cube.X) * 180 / Math.PI;
-        var cubeReach = Math.Sqrt(cube.X * cube.X + cube.Y * cube.Y);
+        var cubePan = cube.PanDegrees;
+        var cubeReach = cube.Reach;
         // Align the jaws with the cube's faces: roll = cube yaw relative to the pan direction, folded into ±45°.
         var roll = world.CubeYaw - cubePan;
         roll -= 90 * Math.Round(roll / 90);
@@ -97,8 +97,8 @@ public sealed class PickPlaceExpert(ExpertOptions options)
         if (!stopsEarly)
         {
             var bin = PickPlaceLayout.BinCenter;
-            var binPan = Math.Atan2(bin.Y, bin.X) * 180 / Math.PI + U(-5, 5);
-            var binReach = Math.Sqrt(bin.X * bin.X + bin.Y * bin.Y) + U(-0.015, 0.015);
+            var binPan = bin.PanDegrees + U(-5, 5);
+            var binReach = bin.Reach + U(-0.015, 0.015);
             var overBin = new TaskPose(binPan, binReach, U(0.12, 0.15), U(168, 180), U(-30, 30), lifted.Gripper);
             var carryMid = TaskPose.Lerp(lifted, overBin, 0.5);
             var carryControl = carryMid with { Height = carryMid.Height + U(0.0, 0.04), Reach = carryMid.Reach + U(-0.02, 0.03) };

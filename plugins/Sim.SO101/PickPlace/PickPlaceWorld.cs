@@ -176,8 +176,7 @@ public sealed class PickPlaceWorld
             var bearing = U(0, 2 * Math.PI);
             var offset = U(0.01, 0.03);
             var tip = Cube + new Vec3(offset * Math.Cos(bearing), offset * Math.Sin(bearing), 0);
-            start = new TaskPose(Math.Atan2(tip.Y, tip.X) * 180 / Math.PI, Math.Sqrt(tip.X * tip.X + tip.Y * tip.Y),
-                Cube.Z + U(0, 0.06), U(165, 180), U(-45, 45), U(0, 100));
+            start = new TaskPose(tip.PanDegrees, tip.Reach, Cube.Z + U(0, 0.06), U(165, 180), U(-45, 45), U(0, 100));
         }
         else
         {
