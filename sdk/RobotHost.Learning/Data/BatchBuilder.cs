@@ -1,5 +1,6 @@
 using RobotHost.Learning.Normalization;
 using RobotHost.Learning.Policies;
+using RobotHost.Learning.Training;
 using RobotHost.Sdk;
 
 namespace RobotHost.Learning.Data;
@@ -45,7 +46,7 @@ public sealed class BatchBuilder
     /// <summary>The batch of <paramref name="step"/>: a pure function of (dataset, seed, step).</summary>
     public HostBatch Build(long step)
     {
-        var random = new Random(HashCode.Combine(Seed, step, 0x5eed));
+        var random = new Random(SeedStreams.Derive(Seed, step, 0x5eed));
         var b = BatchSize;
         var stateDim = _features.StateDim;
         var actionDim = _features.ActionDim;

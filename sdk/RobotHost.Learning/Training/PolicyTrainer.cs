@@ -140,7 +140,7 @@ public sealed class PolicyTrainer : IDisposable
         var sw = Stopwatch.StartNew();
         var waitBefore = _loader.WaitTime;
         // Seeding every step from (seed, step) makes dropout and latent noise identical after a resume.
-        torch.manual_seed(HashCode.Combine(Options.Seed, Step, 0x7a11));
+        torch.manual_seed(SeedStreams.Derive(Options.Seed, Step, 0x7a11));
         double loss, gradNorm;
         IReadOnlyDictionary<string, double> parts;
         var lrScale = _schedule.Scale(Step);

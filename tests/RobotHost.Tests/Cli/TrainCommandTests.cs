@@ -65,6 +65,12 @@ public sealed class TrainCommandTests
         Assert.Equal(30, steps[^1]);
         Assert.All(lines.Where(l => l.RootElement.TryGetProperty("loss", out _)), l => Assert.True(double.IsFinite(l.RootElement.GetProperty("loss").GetDouble())));
 
+        // The same seed in a new process draws the same batches, dropout and noise: the logged losses repeat.
+        var again = HostProcess.Run(home, ["train", "--dataset", data, "--policy", "mlp", "--preset", "small", "--steps", "30", "--batch-size", "8", "--log-every", "5", "--out", output + "-again"],
+            TimeSpan.FromMinutes(5));
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(Losses(output), Losses(output + "-again"));
+
         // The checkpoint loads and runs on the simulator.
         var eval = HostProcess.Run(home, ["eval", "--checkpoint", checkpoint, "--env", "pick_place", .. EnvOptions, "--episodes", "2", "--max-steps", "30", "--json", "--out", Path.Combine(home, "eval")]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
@@ -73,6 +79,10 @@ public sealed class TrainCommandTests
         Assert.Equal(2, result.RootElement.GetProperty("episodes").GetArrayLength());
         Assert.All(result.RootElement.GetProperty("episodes").EnumerateArray(), e => Assert.InRange(e.GetProperty("steps").GetInt32(), 1, 30));
     }
+
+    private static List<string> Losses(string output) =>
+        File.ReadAllLines(Path.Combine(output, "train_log.jsonl")).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!)
+            .Where(l => l["loss"] is not null).Select(l => $"{l["step"]}: {l["loss"]!.GetValue<double>():G9}").ToList();
 
     // checkpoints/last is a symlink, or a text file naming the step folder where links are unavailable.
     private static string LastCheckpoint(string output)
