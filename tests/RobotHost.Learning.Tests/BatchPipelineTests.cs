@@ -75,6 +75,34 @@ public sealed class BatchPipelineTests
     }
 
     [Fact]
+    public void State_noise_perturbs_only_the_state_by_its_sigma_and_is_reproducible()
+    {
+        var (reader, model, normalizer) = Setup(images: false);
+        using var _ = model;
+        var clean = new BatchBuilder(reader, model, normalizer, batchSize: 256, seed: 5, new ImageAugmentation(0, 0)).Build(2);
+        var noisy = new BatchBuilder(reader, model, normalizer, batchSize: 256, seed: 5, new ImageAugmentation(0, 0), stateNoise: 0.5);
+        var a = noisy.Build(2);
+        Assert.Equal(clean.Indices, a.Indices); // the noise has its own stream: the same frames are drawn
+
+        Assert.Equal(clean.Action, a.Action);
+        Assert.Equal(a.State, noisy.Build(2).State);
+        var differences = clean.State!.Zip(a.State!, (x, y) => (double)y - x).ToArray();
+        var mean = differences.Average();
+        var sigma = Math.Sqrt(differences.Select(d => (d - mean) * (d - mean)).Average());
+        Assert.InRange(mean, -0.06, 0.06);
+        Assert.InRange(sigma, 0.45, 0.55);
+    }
+
+    [Fact]
+    public void State_noise_is_validated()
+    {
+        var config = new ActPolicyFactory().CreateConfig("small");
+        Assert.Contains((config with { StateNoise = -1 }).Validate(), p => p.Contains("state_noise must be"));
+        Assert.Contains((config with { StateNoise = 0.3, UseState = false }).Validate(), p => p.Contains("state_noise needs use_state"));
+        Assert.DoesNotContain((config with { StateNoise = 0.3 }).Validate(), p => p.Contains("state_noise"));
+    }
+
+    [Fact]
     public void Step_seeds_are_splitmix64_and_do_not_depend_on_the_process()
     {
         // SplitMix64's published first outputs from state 0 (Vigna's reference splitmix64.c): HashCode.Combine, used

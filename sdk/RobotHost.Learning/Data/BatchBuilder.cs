@@ -8,7 +8,8 @@ namespace RobotHost.Learning.Data;
 /// <summary>
 /// Builds the batch of a training step from a dataset: samples frame indices from a generator seeded by (seed, step)
 /// — so the data order is the same however many loader threads run and after a resume — reads each sample's
-/// delta-timestamp window (pad masks at episode edges), normalises, augments and collates.
+/// delta-timestamp window (pad masks at episode edges), normalises, augments (images; optionally Gaussian noise on the
+/// normalised state) and collates.
 /// Thread-safe: reader calls are serialised (a reader need not be thread-safe); the rest runs in parallel.
 /// </summary>
 public sealed class BatchBuilder
@@ -20,10 +21,12 @@ public sealed class BatchBuilder
     private readonly int _observationSteps;
     private readonly int _horizon;
     private readonly ImageAugmentation _augmentation;
+    private readonly double _stateNoise;
     private readonly object _readerLock = new();
 
     /// <summary>Creates a builder for a model's windows.</summary>
-    public BatchBuilder(IDatasetReader reader, PolicyModel model, FeatureNormalizer normalizer, int batchSize, long seed, ImageAugmentation augmentation)
+    public BatchBuilder(IDatasetReader reader, PolicyModel model, FeatureNormalizer normalizer, int batchSize, long seed, ImageAugmentation augmentation,
+        double stateNoise = 0)
     {
         if (reader.TotalFrames <= 0) throw new RobotHostException($"dataset '{reader.Root}' has no frames; record some episodes first");
         _reader = reader;
@@ -33,6 +36,7 @@ public sealed class BatchBuilder
         _observationSteps = model.ObservationSteps;
         _horizon = model.ActionOffsets.Count;
         _augmentation = augmentation;
+        _stateNoise = stateNoise;
         BatchSize = batchSize;
         Seed = seed;
     }
@@ -47,6 +51,9 @@ public sealed class BatchBuilder
     public HostBatch Build(long step)
     {
         var random = new Random(SeedStreams.Derive(Seed, step, 0x5eed));
+        // State noise draws from its own stream, so turning it on changes nothing else of the batch (same frames, same
+        // image augmentation): a run with and without it differs only in the noise.
+        var noise = _stateNoise > 0 ? new Random(SeedStreams.Derive(Seed, step, 0x5a7e)) : null;
         var b = BatchSize;
         var stateDim = _features.StateDim;
         var actionDim = _features.ActionDim;
@@ -91,6 +98,7 @@ public sealed class BatchBuilder
                     var span = state.AsSpan((s * _observationSteps + t) * stateDim, stateDim);
                     states[t].AsSpan(0, stateDim).CopyTo(span);
                     _normalizer.Normalize(_features.State.Key, span);
+                    if (noise is not null) AddGaussian(span, _stateNoise, noise);
                 }
             }
             var draw = _augmentation.Sample(random);
@@ -122,6 +130,16 @@ public sealed class BatchBuilder
             ActionIsPad = pad,
             Indices = indices,
         };
+    }
+
+    private static void AddGaussian(Span<float> values, double sigma, Random random)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            // Box–Muller; 1 − u keeps the logarithm finite.
+            var radius = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
+            values[i] += (float)(sigma * radius * Math.Cos(2 * Math.PI * random.NextDouble()));
+        }
     }
 
     private float[][] Values(FrameWindow window, string key, int count, long index)

@@ -54,6 +54,12 @@ public abstract record PolicyConfig : ComponentConfig
     public int CropPadding { get; init; }
     /// <summary>Colour jitter strength (brightness, contrast, saturation factors in [1 − s, 1 + s]); 0 disables.</summary>
     public double ColorJitter { get; init; }
+    /// <summary>
+    /// Training-time Gaussian noise on the normalised <c>observation.state</c> (σ in standard deviations; the action
+    /// targets stay clean); 0 disables. Makes the policy read where the arm is from the images as well instead of
+    /// extrapolating the joint trajectory it is on (the "copycat" shortcut of behaviour cloning with proprioception).
+    /// </summary>
+    public double StateNoise { get; init; }
     /// <summary>Background threads decoding and collating batches.</summary>
     public int NumWorkers { get; init; } = 2;
     /// <summary>libtorch intra-op threads for training; 0 keeps libtorch's default (one per core).</summary>
@@ -76,6 +82,8 @@ public abstract record PolicyConfig : ComponentConfig
         if (BatchSize < 1) yield return $"batch_size must be ≥ 1, got {BatchSize}";
         if (CropPadding < 0) yield return $"crop_padding must be ≥ 0, got {CropPadding}";
         if (ColorJitter is < 0 or >= 1) yield return $"color_jitter must be in [0, 1), got {ColorJitter}";
+        if (StateNoise is < 0 or > 10 || double.IsNaN(StateNoise)) yield return $"state_noise must be between 0 (off) and 10 standard deviations, got {StateNoise}";
+        if (StateNoise > 0 && !UseState) yield return "state_noise needs use_state=true (there is no state to add noise to)";
         if (NumWorkers < 0) yield return $"num_workers must be ≥ 0, got {NumWorkers}";
         if (EmaMaxDecay is < 0 or >= 1) yield return $"ema_max_decay must be in [0, 1), got {EmaMaxDecay}";
     }

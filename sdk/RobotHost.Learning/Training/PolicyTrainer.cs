@@ -48,7 +48,8 @@ public sealed class PolicyTrainer : IDisposable
         _optimizer = new AdamOptimizer(groups, config.Beta1, config.Beta2, config.AdamEps, config.WeightDecay, config.Optimizer == "adamw");
         _schedule = new LearningRateSchedule(config.Scheduler, config.WarmupSteps, options.TotalSteps);
         if (config.UseEma) _ema = new WeightEma(Model, config.EmaPower, config.EmaMaxDecay);
-        var builder = new BatchBuilder(reader, Model, normalizer, config.BatchSize, options.Seed, new ImageAugmentation(config.CropPadding, config.ColorJitter));
+        var builder = new BatchBuilder(reader, Model, normalizer, config.BatchSize, options.Seed, new ImageAugmentation(config.CropPadding, config.ColorJitter),
+            config.StateNoise);
         Builder = builder;
         _loader = new BatchLoader(builder.Build, startStep, config.NumWorkers, options.PrefetchBatches);
     }
