@@ -83,7 +83,6 @@ public sealed class BatchPipelineTests
         var noisy = new BatchBuilder(reader, model, normalizer, batchSize: 256, seed: 5, new ImageAugmentation(0, 0), stateNoise: 0.5);
         var a = noisy.Build(2);
         Assert.Equal(clean.Indices, a.Indices); // the noise has its own stream: the same frames are drawn
-
         Assert.Equal(clean.Action, a.Action);
         Assert.Equal(a.State, noisy.Build(2).State);
         var differences = clean.State!.Zip(a.State!, (x, y) => (double)y - x).ToArray();
