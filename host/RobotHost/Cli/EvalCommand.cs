@@ -5,7 +5,7 @@ using RobotHost.Sdk;
 namespace RobotHost.Cli;
 
 /// <summary>
-/// <c>robothost eval --checkpoint DIR --env KEY --episodes N --seed S [--videos K] [--out DIR] [--json] [--env-option k=v…]</c>:
+/// <c>robothost eval --checkpoint DIR [--checkpoint DIR2…] --env KEY --episodes N --seed S [--videos K] [--out DIR] [--json] [--env-option k=v…]</c>:
 /// closed-loop rollouts on a simulated task; prints a per-condition table (or the JSON) and writes eval.json, plots, videos.
 /// </summary>
 public static class EvalCommand
@@ -13,7 +13,11 @@ public static class EvalCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "Checkpoint folder written by training", Required = true };
+        var checkpoint = new Option<string[]>("--checkpoint", "-c")
+        {
+            Description = "Checkpoint folder written by training; repeat it to evaluate several as one ensemble (the mean of their actions)",
+            Required = true, AllowMultipleArgumentsPerToken = false,
+        };
         var env = new Option<string>("--env") { Description = "Environment key: pick_place or obstacle_2d", DefaultValueFactory = _ => "pick_place" };
         var episodes = new Option<int>("--episodes", "-n") { Description = "Rollouts", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = $"Seed of the first rollout (default {EvalOptions.HeldOutSeedBase}: held out from recording seeds 0…)", DefaultValueFactory = _ => EvalOptions.HeldOutSeedBase };
@@ -31,12 +35,14 @@ public static class EvalCommand
             using var stop = new StopSignals();
             return CliApp.Run(parse, session =>
             {
-                var ckpt = parse.GetValue(checkpoint)!;
+                var checkpoints = parse.GetValue(checkpoint)!;
+                var ckpt = checkpoints[0];
                 var envKey = parse.GetValue(env)!;
                 var firstSeed = parse.GetValue(seed);
                 var options = new EvalOptions
                 {
                     Checkpoint = ckpt,
+                    Ensemble = checkpoints.Skip(1).ToList(),
                     Env = envKey,
                     EnvOptions = ParseOptions(parse.GetValue(envOptions) ?? []),
                     Episodes = parse.GetValue(episodes),

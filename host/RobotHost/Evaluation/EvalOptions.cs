@@ -17,6 +17,12 @@ public sealed record EvalOptions
     /// <summary>A checkpoint folder to load (weights, config, normalisation stats).</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>
+    /// Further checkpoint folders evaluated together with <see cref="Checkpoint"/> as one <see cref="PolicyEnsemble"/>
+    /// (the mean of their actions every tick); empty for a single policy.
+    /// </summary>
+    public IReadOnlyList<string> Ensemble { get; init; } = [];
+
     /// <summary>A policy already loaded; used instead of <see cref="Checkpoint"/>. The evaluator does not dispose it.</summary>
     public IPolicy? Policy { get; init; }
 
@@ -67,6 +73,8 @@ public sealed record EvalOptions
     {
         if (Policy is null && string.IsNullOrWhiteSpace(Checkpoint)) yield return "give a checkpoint folder (--checkpoint DIR) or a loaded policy";
         if (string.IsNullOrWhiteSpace(Env)) yield return "env must name an environment, e.g. pick_place or obstacle_2d";
+        if (Ensemble.Count > 0 && (Policy is not null || string.IsNullOrWhiteSpace(Checkpoint)))
+            yield return "an ensemble is given as checkpoint folders (--checkpoint A --checkpoint B…), not with a loaded policy";
         if (Episodes < 1) yield return $"episodes must be at least 1, got {Episodes}";
         if (Videos < 0) yield return $"videos must be 0 or more, got {Videos}";
         if (MaxSteps is < 1) yield return $"max steps must be at least 1, got {MaxSteps}";

@@ -12,6 +12,9 @@ public sealed record EvalResult
     /// <summary>Checkpoint folder, when loaded from one.</summary>
     public string? Checkpoint { get; init; }
 
+    /// <summary>The further checkpoint folders averaged with <see cref="Checkpoint"/> (an ensemble); empty for one policy.</summary>
+    public IReadOnlyList<string> Ensemble { get; init; } = [];
+
     /// <summary>Environment key.</summary>
     public required string Env { get; init; }
 

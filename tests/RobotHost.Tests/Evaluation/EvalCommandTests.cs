@@ -14,9 +14,12 @@ public sealed class EvalCommandTests
         using var host = new ScriptTestHost(withPlugins: true);
         var path = host.Write("prepare.csx", """
             var data = Record(new RecordOptions { EnvironmentKey = "obstacle_2d", Root = Out("data"), Episodes = 4, EpisodeTimeS = 10, Realtime = false });
-            return Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 20, OutputDir = Out("train") }).Checkpoint;
+            var first = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 20, OutputDir = Out("train") }).Checkpoint;
+            var second = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 20, Seed = 7, OutputDir = Out("train2") }).Checkpoint;
+            return first + "|" + second;
             """);
-        var checkpoint = (string)host.Run(path).Value!;
+        var checkpoints = ((string)host.Run(path).Value!).Split('|');
+        var checkpoint = checkpoints[0];
 
         string[] args = ["eval", "--checkpoint", checkpoint, "--env", "obstacle_2d", "--episodes", "4", "--seed", "500", "--json", "--out", Path.Combine(host.Home, "e1")];
         var first = HostProcess.Run(host.Home, args);
@@ -35,6 +38,14 @@ public sealed class EvalCommandTests
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("condition", table.Stdout);
         Assert.Contains("results in", table.Stdout);
+
+        // Two checkpoints given: evaluated as one ensemble, both named in the result.
+        var ensemble = HostProcess.Run(host.Home, ["eval", "-c", checkpoints[0], "-c", checkpoints[1], "--env", "obstacle_2d", "--episodes", "2", "--json"]);
+        Assert.True(ensemble.ExitCode == 0, ensemble.Stderr);
+        using var e = JsonDocument.Parse(ensemble.Stdout);
+        Assert.Equal("mlp+mlp", e.RootElement.GetProperty("policy_type").GetString());
+        Assert.Equal(Path.GetFullPath(checkpoints[1]), Assert.Single(e.RootElement.GetProperty("ensemble").EnumerateArray()).GetString());
+        Assert.Equal(2, e.RootElement.GetProperty("episodes").GetArrayLength());
 
         var missing = HostProcess.Run(host.Home, ["eval", "--checkpoint", Path.Combine(host.Home, "nope"), "--env", "obstacle_2d"]);
         Assert.Equal(1, missing.ExitCode);

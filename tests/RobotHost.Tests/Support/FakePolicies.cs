@@ -15,7 +15,7 @@ internal abstract class FakePolicy : IPolicy
     public int Resets { get; private set; }
     public void Reset() => Resets++;
     public abstract float[] SelectAction(Observation observation);
-    public void Dispose() { }
+    public virtual void Dispose() { }
 
     protected static (float Dx, float Dy) TowardsGoal(Observation o) =>
         (o.Values["goal.x"] - o.Values["agent.x"], o.Values["goal.y"] - o.Values["agent.y"]);
