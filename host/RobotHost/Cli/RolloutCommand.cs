@@ -17,7 +17,11 @@ public static class RolloutCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder (a step folder, a training output folder or its checkpoints/)", Required = true };
+        var checkpoint = new Option<string[]>("--checkpoint")
+        {
+            Description = "Checkpoint folder (a step folder, a training output folder or its checkpoints/); repeat it to run several as one ensemble",
+            Required = true, AllowMultipleArgumentsPerToken = false,
+        };
         var robot = new Option<string>("--robot") { Description = "Robot key, e.g. so101_follower", Required = true };
         var robotOptions = new Option<string[]>("--robot-option") { Description = "Robot config name=value, e.g. port=/dev/ttyACM0 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var cameras = new Option<string[]>("--cameras") { Description = "Camera keys, comma-separated or repeated, named as in training", AllowMultipleArgumentsPerToken = false };

@@ -20,7 +20,7 @@ public static class Evaluator
         ThrowIfInvalid(options);
         var log = session.CreateLogger("RobotHost.Evaluation");
         using var environment = session.Catalog.CreateEnvironment(options.Env, options.EnvOptions);
-        var policy = options.Policy ?? LoadPolicy(session, options.Checkpoint!, options.Ensemble);
+        var policy = options.Policy ?? Training.PolicyLoader.Load(session, [options.Checkpoint!, .. options.Ensemble]);
         try
         {
             return Evaluate(policy, environment, options, log, progress, cancel);
@@ -154,32 +154,6 @@ public static class Evaluator
             Info = info,
             Trajectory = trajectory,
         };
-    }
-
-    /// <summary>Loads a checkpoint folder through the policy plugin that wrote it.</summary>
-    private static IPolicy LoadPolicy(HostSession session, string checkpoint, IReadOnlyList<string> ensemble)
-    {
-        if (ensemble.Count == 0) return LoadPolicy(session, checkpoint);
-        var folders = new[] { checkpoint }.Concat(ensemble).ToList();
-        var members = new List<IPolicy>(folders.Count);
-        try
-        {
-            foreach (var folder in folders) members.Add(LoadPolicy(session, folder));
-            return new PolicyEnsemble(members, folders);
-        }
-        catch
-        {
-            foreach (var member in members) member.Dispose();
-            throw;
-        }
-    }
-
-    private static IPolicy LoadPolicy(HostSession session, string checkpoint)
-    {
-        // A run folder, its checkpoints/last or one step folder all resolve to the step folder; config.json names the policy.
-        var directory = Learning.Checkpoints.PolicyCheckpoint.Resolve(checkpoint);
-        var type = Learning.Checkpoints.PolicyCheckpoint.ReadPolicyType(directory);
-        return session.Catalog.Policy(type).Load(directory, session.Context);
     }
 
     private static void ThrowIfInvalid(EvalOptions options)

@@ -6,18 +6,24 @@ namespace RobotHost.Rollout;
 /// <summary>A rollout from keys and a checkpoint path (the CLI, scripts and the TUI): creates the devices, runs <see cref="RolloutRunner"/>, releases everything.</summary>
 public static class RobotRollout
 {
+    /// <summary>A rollout of one checkpoint; see the overload for several (an ensemble).</summary>
+    public static RolloutResult Run(HostSession session, string checkpoint, string robotKey, IReadOnlyDictionary<string, string> robotOptions,
+        IReadOnlyList<string> cameraKeys, IReadOnlyList<IReadOnlyDictionary<string, string>> cameraOptions, RolloutOptions options,
+        IProgress<RolloutProgress>? progress, CancellationToken cancel) =>
+        Run(session, [checkpoint], robotKey, robotOptions, cameraKeys, cameraOptions, options, progress, cancel);
+
     /// <summary>
-    /// Loads <paramref name="checkpoint"/>, creates and connects the robot and cameras, runs the rollout and disconnects everything
+    /// Loads <paramref name="checkpoints"/> (several: one <see cref="PolicyEnsemble"/>), creates and connects the robot and cameras, runs the rollout and disconnects everything
     /// (robot torque off first) on every exit path.
     /// </summary>
     /// <exception cref="RobotHostException">Bad checkpoint/keys/options, a mismatch between policy and robot, or the watchdog stopped the rollout.</exception>
-    public static RolloutResult Run(HostSession session, string checkpoint, string robotKey, IReadOnlyDictionary<string, string> robotOptions,
+    public static RolloutResult Run(HostSession session, IReadOnlyList<string> checkpoints, string robotKey, IReadOnlyDictionary<string, string> robotOptions,
         IReadOnlyList<string> cameraKeys, IReadOnlyList<IReadOnlyDictionary<string, string>> cameraOptions, RolloutOptions options,
         IProgress<RolloutProgress>? progress, CancellationToken cancel)
     {
         options.Validate();
         var log = session.CreateLogger("RobotHost.Rollout");
-        using var policy = PolicyLoader.Load(session, checkpoint);
+        using var policy = PolicyLoader.Load(session, checkpoints);
         var robot = session.Catalog.CreateRobot(robotKey, robotOptions);
         var cameras = new List<ICamera>();
         try

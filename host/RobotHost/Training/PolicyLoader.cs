@@ -16,4 +16,23 @@ public static class PolicyLoader
         var type = PolicyCheckpoint.ReadPolicyType(directory);
         return session.Catalog.Policy(type).Load(directory, session.Context);
     }
+
+    /// <summary>Loads one checkpoint, or several as one <see cref="PolicyEnsemble"/> (the mean of their actions).</summary>
+    /// <exception cref="RobotHostException">A checkpoint is missing or unknown, or the checkpoints act on different actions.</exception>
+    public static IPolicy Load(HostSession session, IReadOnlyList<string> checkpoints)
+    {
+        if (checkpoints.Count == 0) throw new RobotHostException("give at least one checkpoint folder (--checkpoint DIR)");
+        if (checkpoints.Count == 1) return Load(session, checkpoints[0]);
+        var members = new List<IPolicy>(checkpoints.Count);
+        try
+        {
+            foreach (var checkpoint in checkpoints) members.Add(Load(session, checkpoint));
+            return new PolicyEnsemble(members, checkpoints);
+        }
+        catch
+        {
+            foreach (var member in members) member.Dispose();
+            throw;
+        }
+    }
 }

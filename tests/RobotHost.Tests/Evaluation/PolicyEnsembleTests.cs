@@ -1,4 +1,5 @@
 using RobotHost.Evaluation;
+using RobotHost.Training;
 using RobotHost.Sdk;
 using RobotHost.Tests.Support;
 

@@ -1,6 +1,6 @@
 using RobotHost.Sdk;
 
-namespace RobotHost.Evaluation;
+namespace RobotHost.Training;
 
 /// <summary>
 /// Several trained policies acting as one: every tick each member sees the same observation and the ensemble sends
