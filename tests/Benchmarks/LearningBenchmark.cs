@@ -69,7 +69,7 @@ internal static class LearningBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"### 30 Hz rollout on the simulated follower, sim_front + sim_wrist 96×96, act small, {rolloutSeconds:F0} s");
-        var result = RobotRollout.Run(session, actSmall!, "sim_so101", new Dictionary<string, string>(), ["sim_front", "sim_wrist"], [small, small],
+        var result = RobotRollout.Run(session, [actSmall!], "sim_so101", new Dictionary<string, string>(), ["sim_front", "sim_wrist"], [small, small],
             new RolloutOptions { Fps = 30, DurationSeconds = rolloutSeconds, WatchdogMs = 200 }, null, CancellationToken.None);
         PrintLoop(result);
         Directory.Delete(home, recursive: true);

@@ -49,7 +49,7 @@ internal static class RolloutBenchmark
             if (seconds <= 0) continue;
             Console.WriteLine();
             Console.WriteLine($"### 30 Hz rollout, sim_front + sim_wrist 96×96, act small, inference {(ahead ? "one tick ahead (default)" : "inside the tick (--sync-inference)")}, {seconds:F0} s");
-            var result = RobotRollout.Run(session, twoCameras!, "sim_so101", new Dictionary<string, string>(), ["sim_front", "sim_wrist"], [small, small],
+            var result = RobotRollout.Run(session, [twoCameras!], "sim_so101", new Dictionary<string, string>(), ["sim_front", "sim_wrist"], [small, small],
                 new RolloutOptions { Fps = 30, DurationSeconds = seconds, WatchdogMs = 200, InferenceAhead = ahead }, null, CancellationToken.None);
             LearningBenchmark.PrintLoop(result);
         }

@@ -6,12 +6,6 @@ namespace RobotHost.Rollout;
 /// <summary>A rollout from keys and a checkpoint path (the CLI, scripts and the TUI): creates the devices, runs <see cref="RolloutRunner"/>, releases everything.</summary>
 public static class RobotRollout
 {
-    /// <summary>A rollout of one checkpoint; see the overload for several (an ensemble).</summary>
-    public static RolloutResult Run(HostSession session, string checkpoint, string robotKey, IReadOnlyDictionary<string, string> robotOptions,
-        IReadOnlyList<string> cameraKeys, IReadOnlyList<IReadOnlyDictionary<string, string>> cameraOptions, RolloutOptions options,
-        IProgress<RolloutProgress>? progress, CancellationToken cancel) =>
-        Run(session, [checkpoint], robotKey, robotOptions, cameraKeys, cameraOptions, options, progress, cancel);
-
     /// <summary>
     /// Loads <paramref name="checkpoints"/> (several: one <see cref="PolicyEnsemble"/>), creates and connects the robot and cameras, runs the rollout and disconnects everything
     /// (robot torque off first) on every exit path.

@@ -37,9 +37,6 @@ public sealed class PolicyEnsemble : IPolicy
     /// <inheritdoc />
     public PolicyInfo Info { get; }
 
-    /// <summary>The member policies, in order.</summary>
-    public IReadOnlyList<IPolicy> Members => _members;
-
     /// <inheritdoc />
     public void Reset()
     {

@@ -12,13 +12,9 @@ public sealed class EvalCommandTests
     public void Eval_of_a_checkpoint_is_reproducible_and_prints_a_table_or_json()
     {
         using var host = new ScriptTestHost(withPlugins: true);
-        var path = host.Write("prepare.csx", """
+        var checkpoints = host.RecordAndTrainTwoMlps("""
             var data = Record(new RecordOptions { EnvironmentKey = "obstacle_2d", Root = Out("data"), Episodes = 4, EpisodeTimeS = 10, Realtime = false });
-            var first = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 20, OutputDir = Out("train") }).Checkpoint;
-            var second = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 20, Seed = 7, OutputDir = Out("train2") }).Checkpoint;
-            return first + "|" + second;
-            """);
-        var checkpoints = ((string)host.Run(path).Value!).Split('|');
+            """, steps: 20);
         var checkpoint = checkpoints[0];
 
         string[] args = ["eval", "--checkpoint", checkpoint, "--env", "obstacle_2d", "--episodes", "4", "--seed", "500", "--json", "--out", Path.Combine(host.Home, "e1")];

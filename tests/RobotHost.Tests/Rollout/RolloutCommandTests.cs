@@ -10,18 +10,14 @@ public sealed class RolloutCommandTests
     public void Rollout_runs_one_checkpoint_or_an_ensemble_of_two_on_the_simulated_follower()
     {
         using var host = new ScriptTestHost(withPlugins: true);
-        var path = host.Write("prepare.csx", """
+        var checkpoints = host.RecordAndTrainTwoMlps("""
             var small = new Dictionary<string, string> { ["width"] = "32", ["height"] = "32" };
             var data = Record(new RecordOptions
             {
                 RobotKey = "sim_so101", TeleopKey = "sim_expert", CameraKeys = ["sim_front"], CameraOptions = [small],
                 Root = Out("data"), Episodes = 2, EpisodeTimeS = 2, ResetTimeS = 0, Realtime = false,
             });
-            var first = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 10, OutputDir = Out("a") }).Checkpoint;
-            var second = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = 10, Seed = 7, OutputDir = Out("b") }).Checkpoint;
-            return first + "|" + second;
-            """);
-        var checkpoints = ((string)host.Run(path).Value!).Split('|');
+            """, steps: 10);
         string[] rig = ["--robot", "sim_so101", "--cameras", "sim_front", "--camera-option", "width=32", "--camera-option", "height=32", "--duration", "1"];
 
         var one = HostProcess.Run(host.Home, ["rollout", "--checkpoint", checkpoints[0], .. rig]);

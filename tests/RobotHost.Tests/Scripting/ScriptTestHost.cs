@@ -28,6 +28,21 @@ internal sealed class ScriptTestHost : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Runs a script that records with <paramref name="recordData"/> (statements that set <c>data</c>) and trains two
+    /// mlp checkpoints on it, seeds 1000 and 7, for <paramref name="steps"/> steps; returns the two checkpoint folders.
+    /// </summary>
+    public string[] RecordAndTrainTwoMlps(string recordData, int steps)
+    {
+        var path = Write("prepare.csx", recordData + $$"""
+
+            var first = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = {{steps}}, OutputDir = Out("train") }).Checkpoint;
+            var second = Train(new TrainSettings { Dataset = data.Root, Policy = "mlp", Preset = "small", Steps = {{steps}}, Seed = 7, OutputDir = Out("train2") }).Checkpoint;
+            return first + "|" + second;
+            """);
+        return ((string)Run(path).Value!).Split('|');
+    }
+
     /// <summary>Compiles and runs a script; returns its value and what it printed.</summary>
     public (object? Value, string Output, CompiledScript Script) Run(string path, params string[] args)
     {
