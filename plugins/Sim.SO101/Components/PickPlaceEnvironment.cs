@@ -48,6 +48,9 @@ public sealed class PickPlaceEnvironment : IEnvironment, IScriptedExpert
     /// <summary>The expert's plan variant of this episode (see <see cref="PickPlaceExpert.Variant"/>).</summary>
     public string ExpertVariant => _expert.Variant;
 
+    /// <summary>The phase the expert chose at its last action (see <see cref="PickPlaceExpert.Phase"/>).</summary>
+    public string ExpertPhase => _expert.Phase;
+
     public StepResult Reset(int seed)
     {
         _world.BeginEpisode(0, seed);

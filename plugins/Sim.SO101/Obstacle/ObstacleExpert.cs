@@ -60,15 +60,18 @@ public sealed class ObstacleExpert
         }
     }
 
-    /// <summary>The steering rate (rad/s) for this tick.</summary>
+    /// <summary>
+    /// The steering rate (rad/s) for this tick. When the car is off the planned path (a learner drove it there), the
+    /// expert plans again from where the car is and where it points, on the side of the obstacle the car is already on
+    /// (its seeded side when still in the middle), so its label is the way to the goal from the present state.
+    /// </summary>
     public float[] Action(ObstacleWorld world)
     {
-        // Nearest path point at or after the last one (the path never doubles back), then the point a lookahead further.
-        var best = double.MaxValue;
-        for (var i = _progress; i < Math.Min(_points.Count, _progress + 60); i++)
+        var best = NearestAhead(world);
+        if (best > ReplanDistance)
         {
-            var d = Distance(_points[i], (world.X, world.Y));
-            if (d < best) { best = d; _progress = i; }
+            Replan(world);
+            best = NearestAhead(world);
         }
         var target = _points[^1];
         for (var i = _progress; i < _points.Count; i++)
@@ -78,6 +81,44 @@ public sealed class ObstacleExpert
         var alpha = Math.IEEERemainder(bearing - world.Heading, 2 * Math.PI);
         var rate = ObstacleLayout.Speed * 2 * Math.Sin(alpha) / Lookahead;
         return [(float)Math.Clamp(rate, -ObstacleLayout.MaxTurnRate, ObstacleLayout.MaxTurnRate)];
+    }
+
+    private const double ReplanDistance = 0.05;
+
+    /// <summary>Moves the progress mark to the nearest path point at or after it (the path never doubles back); returns its distance.</summary>
+    private double NearestAhead(ObstacleWorld world)
+    {
+        var best = double.MaxValue;
+        for (var i = _progress; i < Math.Min(_points.Count, _progress + 60); i++)
+        {
+            var d = Distance(_points[i], (world.X, world.Y));
+            if (d < best) { best = d; _progress = i; }
+        }
+        return best;
+    }
+
+    private void Replan(ObstacleWorld world)
+    {
+        if (Math.Abs(world.X) > 0.05) Side = Math.Sign(world.X);
+        var (x0, y0) = (world.X, world.Y);
+        var ahead = (X: x0 + 0.15 * Math.Sin(world.Heading), Y: y0 + 0.15 * Math.Cos(world.Heading));
+        var (gx, gy) = (ObstacleLayout.GoalX, ObstacleLayout.GoalY);
+        _points.Clear();
+        _progress = 0;
+        _points.Add((x0, y0));
+        if (y0 < ObstacleLayout.ObstacleCenterY + ObstacleLayout.ObstacleHalfHeight)
+        {
+            // Still before or beside the obstacle: out to a point beside it, then in to the goal.
+            var wx = Side * 0.76;
+            var wy = Math.Max(BranchY + 0.42, y0 + 0.25);
+            AddBezier((x0, y0), ahead, (wx, wy - 0.25), (wx, wy));
+            AddBezier((wx, wy), (wx, wy + 0.30), (gx + Side * 0.25, gy - 0.15), (gx, gy));
+        }
+        else
+        {
+            AddBezier((x0, y0), ahead, (gx + Side * 0.25, gy - 0.15), (gx, gy));
+        }
+        for (var i = 1; i <= 20; i++) _points.Add((gx, gy + 0.02 * i));
     }
 
     private static double Distance((double X, double Y) a, (double X, double Y) b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
