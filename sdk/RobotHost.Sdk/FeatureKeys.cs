@@ -14,6 +14,11 @@ public static class FeatureKeys
     /// <summary>Per-frame success flag (simulated tasks), 1 when the task is done.</summary>
     public const string Success = "next.success";
 
+    /// <summary>Per-frame origin of the action (<see cref="FrameSource"/> as int64), in datasets that hold corrections.</summary>
+    public const string Source = "source";
+    /// <summary>Per-frame flag (bool): true when an expert or a person, not the policy, produced the executed action.</summary>
+    public const string Intervention = "intervention";
+
     /// <summary>The image feature key of a camera name.</summary>
     public static string Image(string camera) => ImagePrefix + camera;
 }

@@ -24,7 +24,7 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
         {
             Work = RepoPaths.NewTempDirectory("sdk-pack");
             Feed = Path.Combine(Work, "feed");
-            Version = $"1.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
+            Version = $"1.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
             DotnetCli.Run(RepoPaths.Root, "pack", "sdk/RobotHost.Sdk", "-c", "Release", "--no-build", "-o", Feed, $"-p:PackageVersion={Version}");
             DotnetCli.Run(RepoPaths.Root, "pack", "sdk/templates/RobotHost.Templates", "-c", "Release", "-o", Feed);
             File.WriteAllText(Path.Combine(Work, "nuget.config"), $"""
