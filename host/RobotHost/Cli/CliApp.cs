@@ -49,6 +49,7 @@ public static class CliApp
         TuiCommand.Create(),
         RolloutCommand.Create(),
         PolicyCommand.Create(),
+        DaggerCommand.Create(),
     ];
 
     /// <summary>Parses and runs the command line; a first word that is no host command may be a plugin's command.</summary>

@@ -6,16 +6,28 @@ using RobotHost.Training;
 namespace RobotHost.Cli;
 
 /// <summary>
-/// <c>robothost train --dataset DIR --policy KEY [--preset small] --steps N --out DIR [--resume] [--batch-size B]
-/// [--device cpu|cuda] [--seed S] [--save-every N] [--set name=value…]</c>: trains a policy with a progress line on stderr
-/// (step, loss, it/s, ETA); Ctrl+C saves a partial checkpoint.
+/// <c>robothost train --dataset DIR [--dataset MORE…] --policy KEY [--preset small] --steps N --out DIR [--resume]
+/// [--init-from CHECKPOINT] [--source-weight dagger=2…] [--batch-size B] [--device cpu|cuda] [--seed S] [--save-every N]
+/// [--set name=value…]</c>: trains a policy with a progress line on stderr (step, loss, it/s, ETA); Ctrl+C saves a
+/// partial checkpoint.
 /// </summary>
 public static class TrainCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset folder (LeRobot v3.0)", Required = true };
+        var dataset = new Option<string[]>("--dataset", "-d")
+        {
+            Description = "Dataset folder (LeRobot v3.0); repeat to train on several together, e.g. demonstrations and corrections",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var initFrom = new Option<string?>("--init-from") { Description = "Fine-tune: start from this checkpoint's network, weights and normalisation, with a fresh schedule of --steps" };
+        var sourceWeight = new Option<string[]>("--source-weight")
+        {
+            Description = "Sampling weight of a frame source, name=value (repeatable): demo, policy, dagger, takeover (defaults 1, 0, 1, 1)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var policy = new Option<string>("--policy", "-p") { Description = "Policy key: mlp, act, diffusion, flow_matching", Required = true };
         var preset = new Option<string?>("--preset") { Description = "Config preset: paper (default) or small (CPU minutes)" };
         var steps = new Option<long>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 1000 };
@@ -29,16 +41,20 @@ public static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Config override name=value (repeatable), e.g. --set lr=3e-4 --set chunk_size=30", AllowMultipleArgumentsPerToken = false };
         var command = new Command("train", "Train a policy on a dataset: checkpoints, a JSONL log and a loss-curve PNG in the output folder")
         {
-            dataset, policy, preset, steps, output, resume, batch, device, seed, saveEvery, logEvery, set,
+            dataset, policy, preset, steps, output, resume, initFrom, sourceWeight, batch, device, seed, saveEvery, logEvery, set,
         };
         command.SetAction(parse =>
         {
             using var stop = new StopSignals();
             return CliApp.Run(parse, session =>
             {
+                var datasets = parse.GetValue(dataset)!;
                 var options = new TrainOptions
                 {
-                    DatasetRoot = parse.GetValue(dataset)!,
+                    DatasetRoot = datasets[0],
+                    MoreDatasets = datasets.Skip(1).ToList(),
+                    InitFrom = parse.GetValue(initFrom),
+                    SourceWeights = ConfigBinder.ParseOptions(parse.GetValue(sourceWeight)),
                     PolicyKey = parse.GetValue(policy)!,
                     Preset = parse.GetValue(preset),
                     Steps = parse.GetValue(steps),

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RobotHost.Control;
+using RobotHost.Corrections;
 using RobotHost.DatasetCheck;
 using RobotHost.Sdk;
 
@@ -35,6 +36,13 @@ public sealed class Recorder
     [
         new(FeatureKeys.Reward, "float32", [1], null),
         new(FeatureKeys.Success, "bool", [1], null),
+    ];
+
+    /// <summary>Where each frame's action came from (<see cref="FrameSource"/>), written by correction rollouts and takeovers.</summary>
+    public static IReadOnlyList<FeatureSpec> SourceFeatures { get; } =
+    [
+        new(FeatureKeys.Intervention, "bool", [1], null),
+        new(FeatureKeys.Source, "int64", [1], null),
     ];
 
     /// <summary>
@@ -112,6 +120,25 @@ public sealed class Recorder
         _log.LogInformation("recording {Episodes} episode(s) of environment {Task} with its scripted expert to {Root}", options.Episodes, environment.TaskName, options.Root);
         using var source = new EnvironmentSource(environment, options.RobotType ?? options.EnvironmentKey ?? environment.TaskName);
         return Run(source, format, options, fps, environment.TaskName, control, progress, cancel);
+    }
+
+    /// <summary>
+    /// DAgger rollouts on an environment: the same loop and writer as gym-mode recording, but the executed action is
+    /// the expert's or <paramref name="mix"/>'s policy's by a β-coin, every frame is labelled with the expert's action,
+    /// and frames carry <c>source</c>/<c>intervention</c>. Returns the session and how many ticks each side drove.
+    /// </summary>
+    public (RecordResult Result, long PolicyTicks, long ExpertTicks, long InvalidPolicyTicks) RecordCorrections(IEnvironment environment, IDatasetFormat format,
+        RecordOptions options, CorrectionMix mix, IProgress<RecordProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(mix);
+        if (mix.Beta is < 0 or > 1 || double.IsNaN(mix.Beta)) throw new RobotHostException($"beta must be between 0 and 1, got {mix.Beta}");
+        ThrowIfInvalid(options with { EnvironmentKey = options.EnvironmentKey ?? environment.TaskName, RobotKey = null, TeleopKey = null, CameraKeys = [], CameraOptions = [] });
+        _log.LogInformation("DAgger rollouts: {Episodes} episode(s) of {Task}, policy {Policy}, beta {Beta:F2}, into {Root}",
+            options.Episodes, environment.TaskName, mix.Policy.Info.PolicyType, mix.Beta, options.Root);
+        using var source = new EnvironmentSource(environment, options.RobotType ?? options.EnvironmentKey ?? environment.TaskName, mix);
+        var result = Run(source, format, options, options.Fps ?? environment.Fps, environment.TaskName, null, progress, cancel);
+        return (result, source.PolicyTicks, source.ExpertTicks, source.InvalidPolicyTicks);
     }
 
     private static void ThrowIfInvalid(RecordOptions options)

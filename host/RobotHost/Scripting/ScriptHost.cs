@@ -177,7 +177,7 @@ public sealed partial class ScriptHost
             "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
             "System.Text", "System.Globalization", "Microsoft.Extensions.Logging",
             "RobotHost", "RobotHost.Sdk", "RobotHost.Scripting", "RobotHost.Evaluation", "RobotHost.Recording", "RobotHost.Training",
-            "RobotHost.DatasetCheck",
+            "RobotHost.DatasetCheck", "RobotHost.Corrections",
         ];
         // Only the host namespaces that exist in this build (areas land over time).
         return wanted.Where(n => !n.StartsWith("RobotHost.", StringComparison.Ordinal) || n == "RobotHost.Sdk" || hostNamespaces.Contains(n)).ToList();

@@ -26,4 +26,16 @@ public sealed record TrainSettings
 
     /// <summary>Also save a checkpoint every this many steps (0: only at the end).</summary>
     public long SaveEvery { get; init; }
+
+    /// <summary>More datasets trained on together with <see cref="Dataset"/> (e.g. corrections).</summary>
+    public IReadOnlyList<string> MoreDatasets { get; init; } = [];
+
+    /// <summary>Fine-tune from this checkpoint (its network, weights and normalisation; a fresh schedule of <see cref="Steps"/>).</summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>Sampling weight per frame source, e.g. <c>["dagger"] = "2"</c> (defaults: demo, dagger, takeover 1; policy 0).</summary>
+    public IReadOnlyDictionary<string, string>? SourceWeights { get; init; }
+
+    /// <summary>Continue the run already in <see cref="OutputDir"/> (without it, an existing run there is an error).</summary>
+    public bool Resume { get; init; }
 }

@@ -5,6 +5,15 @@ public sealed record TrainOptions
 {
     /// <summary>Dataset folder (any registered format that recognises it, e.g. LeRobot v3.0).</summary>
     public required string DatasetRoot { get; init; }
+    /// <summary>More dataset folders trained on together with <see cref="DatasetRoot"/> (e.g. the corrections recorded since the demonstrations).</summary>
+    public IReadOnlyList<string> MoreDatasets { get; init; } = [];
+    /// <summary>
+    /// Start from this trained checkpoint (folder, or a run folder → its last checkpoint): its network, weights and
+    /// normalisation, with a fresh optimiser and schedule of <see cref="Steps"/> steps. Config overrides apply on top.
+    /// </summary>
+    public string? InitFrom { get; init; }
+    /// <summary>Sampling weight per frame source (<c>demo</c>, <c>policy</c>, <c>dagger</c>, <c>takeover</c>); missing ones keep <see cref="SourceWeights.Defaults"/>.</summary>
+    public IReadOnlyDictionary<string, string> SourceWeights { get; init; } = new Dictionary<string, string>();
     /// <summary>Policy key (<c>mlp</c>, <c>act</c>, <c>diffusion</c>, <c>flow_matching</c>).</summary>
     public required string PolicyKey { get; init; }
     /// <summary>Preset (<c>paper</c> default, <c>small</c> for CPU minutes).</summary>

@@ -11,4 +11,11 @@ namespace RobotHost.Training;
 /// <param name="Cancelled">True when stopped early (a partial checkpoint was saved).</param>
 /// <param name="LossCurvePng">The loss-curve plot.</param>
 /// <param name="LogFile">The JSONL log.</param>
-public sealed record TrainResult(string OutputDir, string LastCheckpoint, long Steps, double FinalLoss, double FirstLoss, double Seconds, double DataWaitFraction, bool Cancelled, string LossCurvePng, string LogFile);
+public sealed record TrainResult(string OutputDir, string LastCheckpoint, long Steps, double FinalLoss, double FirstLoss, double Seconds, double DataWaitFraction, bool Cancelled, string LossCurvePng, string LogFile)
+{
+    /// <summary>The steps of the logged losses (every <see cref="TrainOptions.LogEvery"/> steps, earlier sessions of a resumed run included).</summary>
+    public IReadOnlyList<long> LossSteps { get; init; } = [];
+
+    /// <summary>The logged losses, one per entry of <see cref="LossSteps"/>.</summary>
+    public IReadOnlyList<double> Losses { get; init; } = [];
+}

@@ -38,31 +38,51 @@ public static class TrainingRunner
             throw new RobotHostException($"'{output}' already holds a training run; pass --resume to continue it, or choose another --out");
         Directory.CreateDirectory(output);
 
-        var format = session.Catalog.DatasetFormatFor(options.DatasetRoot);
-        using var reader = format.Open(options.DatasetRoot);
+        if (options.InitFrom is not null && options.Resume && hasRun)
+            throw new RobotHostException($"'{output}' already holds a run to resume; --init-from starts a new run, so give another --out (or drop --init-from to resume)");
+        using var reader = OpenDatasets(session, [options.DatasetRoot, .. options.MoreDatasets]);
         var registered = session.Catalog.Policy(options.PolicyKey);
         var factory = registered as ITrainablePolicyFactory
             ?? throw new RobotHostException($"policy '{options.PolicyKey}' can be loaded but not trained here (its plugin offers no trainer)");
+        var sourceWeights = SourceWeights.Parse(options.SourceWeights);
+        var sampling = SourceWeights.Sampling(reader, sourceWeights);
+        if (sampling.Weights is not null || sampling.LabelSteps is not null)
+            log.LogInformation("frames by source: {Counts}; weights {Weights}; chunks cut where the policy drove: {Cut}",
+                string.Join(", ", sampling.Counts.Select(c => $"{c.Key.ToString().ToLowerInvariant()} {c.Value}")),
+                sourceWeights, sampling.LabelSteps is not null);
+        var frameWeights = sampling.Weights;
 
         PolicyTrainer trainer;
+        var overrides = new Dictionary<string, string>(options.ConfigOverrides, StringComparer.OrdinalIgnoreCase);
+        if (options.BatchSize is { } batch) overrides["batch_size"] = batch.ToString(CultureInfo.InvariantCulture);
+        if (options.Device is { } device) overrides["device"] = device;
         if (options.Resume && hasRun)
         {
             var type = PolicyCheckpoint.ReadPolicyType(PolicyCheckpoint.Resolve(output));
             if (type != factory.PolicyType)
                 throw new RobotHostException($"'{output}' holds a '{type}' run; resume it with --policy {type}");
-            trainer = PolicyTrainer.Resume(factory, output, reader, options.Steps);
+            trainer = PolicyTrainer.Resume(factory, output, reader, options.Steps, frameWeights, sampling.LabelSteps);
             log.LogInformation("resuming {Policy} at step {Step} of {Steps} from {Output}", factory.PolicyType, trainer.Step, options.Steps, output);
+        }
+        else if (options.InitFrom is not null)
+        {
+            var from = PolicyCheckpoint.Resolve(options.InitFrom);
+            var type = PolicyCheckpoint.ReadPolicyType(from);
+            if (type != factory.PolicyType)
+                throw new RobotHostException($"'{from}' is a '{type}' checkpoint; fine-tune it with --policy {type}");
+            var saved = PolicyCheckpoint.ReadConfig(from, factory.ConfigType, out _);
+            var config = overrides.Count > 0 ? (PolicyConfig)ConfigBinder.Bind(factory.ConfigType, options.PolicyKey, overrides, saved) : saved;
+            trainer = PolicyTrainer.FineTune(factory, from, config, reader, new TrainerOptions { Seed = options.Seed, TotalSteps = options.Steps, FrameWeights = frameWeights, LabelSteps = sampling.LabelSteps });
+            log.LogInformation("fine-tuning {Policy} from {From} on {Dataset} for {Steps} steps into {Output}; config {Config}",
+                factory.PolicyType, from, DatasetNames(options), options.Steps, output, JsonSerializer.Serialize(config, config.GetType(), Learning.LearningJson.Options));
         }
         else
         {
-            var overrides = new Dictionary<string, string>(options.ConfigOverrides, StringComparer.OrdinalIgnoreCase);
-            if (options.BatchSize is { } batch) overrides["batch_size"] = batch.ToString(CultureInfo.InvariantCulture);
-            if (options.Device is { } device) overrides["device"] = device;
             var preset = factory.CreateConfig(options.Preset);
             var config = (PolicyConfig)ConfigBinder.Bind(factory.ConfigType, options.PolicyKey, overrides, preset);
-            trainer = PolicyTrainer.Create(factory, config, reader, new TrainerOptions { Seed = options.Seed, TotalSteps = options.Steps });
+            trainer = PolicyTrainer.Create(factory, config, reader, new TrainerOptions { Seed = options.Seed, TotalSteps = options.Steps, FrameWeights = frameWeights, LabelSteps = sampling.LabelSteps });
             log.LogInformation("training {Policy} ({Preset}) on {Dataset} for {Steps} steps into {Output}; config {Config}",
-                factory.PolicyType, options.Preset ?? "paper", options.DatasetRoot, options.Steps, output, JsonSerializer.Serialize(config, config.GetType(), Learning.LearningJson.Options));
+                factory.PolicyType, options.Preset ?? "paper", DatasetNames(options), options.Steps, output, JsonSerializer.Serialize(config, config.GetType(), Learning.LearningJson.Options));
         }
 
         if (!Learning.TorchRuntime.ScalarGuardActive && OperatingSystem.IsLinux())
@@ -141,6 +161,8 @@ public static class TrainingRunner
         {
             ["policy_type"] = trainer.PolicyType,
             ["dataset"] = Path.GetFullPath(options.DatasetRoot),
+            ["more_datasets"] = new JsonArray(options.MoreDatasets.Select(d => (JsonNode?)Path.GetFullPath(d)).ToArray()),
+            ["init_from"] = options.InitFrom is null ? null : Path.GetFullPath(options.InitFrom),
             ["steps"] = trainer.Step,
             ["total_steps"] = options.Steps,
             ["first_loss"] = firstLoss,
@@ -154,8 +176,30 @@ public static class TrainingRunner
         File.WriteAllText(Path.Combine(output, SummaryFileName), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         log.LogInformation("training {State} at step {Step}: loss {First} → {Final}, {Seconds:F0} s, data wait {Wait:P1}; checkpoint {Checkpoint}",
             cancelled ? "cancelled" : "finished", trainer.Step, firstLoss, finalLoss, clock.Elapsed.TotalSeconds, trainer.DataWaitFraction, lastCheckpoint);
-        return new TrainResult(output, lastCheckpoint ?? "", trainer.Step, finalLoss, firstLoss ?? double.NaN, clock.Elapsed.TotalSeconds, trainer.DataWaitFraction, cancelled, plot, logPath);
+        return new TrainResult(output, lastCheckpoint ?? "", trainer.Step, finalLoss, firstLoss ?? double.NaN, clock.Elapsed.TotalSeconds, trainer.DataWaitFraction, cancelled, plot, logPath)
+        {
+            LossSteps = steps,
+            Losses = losses,
+        };
     }
+
+    /// <summary>One dataset, or several read as one <see cref="DatasetUnion"/> (each opened by the format that recognises it).</summary>
+    public static IDatasetReader OpenDatasets(HostSession session, IReadOnlyList<string> roots)
+    {
+        var readers = new List<IDatasetReader>();
+        try
+        {
+            foreach (var root in roots) readers.Add(session.Catalog.DatasetFormatFor(root).Open(root));
+            return readers.Count == 1 ? readers[0] : new DatasetUnion(readers);
+        }
+        catch
+        {
+            foreach (var reader in readers) reader.Dispose();
+            throw;
+        }
+    }
+
+    private static string DatasetNames(TrainOptions options) => string.Join(" + ", new[] { options.DatasetRoot }.Concat(options.MoreDatasets));
 
     /// <summary>Earlier log points up to <paramref name="upToStep"/> (a resumed run keeps its curve).</summary>
     private static (List<long> Steps, List<double> Losses) ReadLog(string path, long upToStep)

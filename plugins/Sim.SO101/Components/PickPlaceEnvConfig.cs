@@ -41,9 +41,13 @@ public sealed record PickPlaceEnvConfig : ComponentConfig
     /// </summary>
     public double RecoveryStarts { get; init; }
 
+    /// <summary>Zone 1–6 every episode's cube is placed in, or 0 for the zone of the seed (all six in turn).</summary>
+    public int Zone { get; init; }
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
+        if (Zone is < 0 or > PickPlace.PickPlaceLayout.ZoneCount) yield return $"zone must be 0 (by seed) or 1–{PickPlace.PickPlaceLayout.ZoneCount}, got {Zone}";
         foreach (var camera in SimConfigRules.CameraList(Cameras))
             if (camera is not ("front" or "wrist")) yield return $"cameras must list front and/or wrist (comma-separated) or be empty, got '{camera}'";
         foreach (var p in SimConfigRules.Framing("front_framing", FrontFraming)) yield return p;

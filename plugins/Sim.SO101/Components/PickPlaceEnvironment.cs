@@ -22,7 +22,7 @@ public sealed class PickPlaceEnvironment : IEnvironment, IScriptedExpert
     public PickPlaceEnvironment(PickPlaceEnvConfig config, ExpertOptions? expertOptions = null)
     {
         _config = config;
-        _world = new PickPlaceWorld(config.Fps) { ActionNoise = config.ActionNoise, RecoveryStarts = config.RecoveryStarts };
+        _world = new PickPlaceWorld(config.Fps) { ActionNoise = config.ActionNoise, RecoveryStarts = config.RecoveryStarts, ForcedZone = config.Zone };
         _expert = new PickPlaceExpert(expertOptions ?? new ExpertOptions());
         var features = new List<FeatureSpec> { FeatureSpec.Vector(FeatureKeys.State, So101Joints.Names) };
         foreach (var name in SimConfigRules.CameraList(config.Cameras))

@@ -19,6 +19,7 @@ public sealed class PickPlaceExpert(ExpertOptions options)
     private const double AlignedM = 0.012;       // over the cube: close enough horizontally to descend
     private const double AtGraspM = 0.008;       // at the grasp: close enough to close the jaws
     private const double AtBinM = 0.015;         // over the bin: close enough to release
+    private const double NearM = 0.03;           // near the cube: correct in place instead of approaching again
     private const double MissMargin = 3;         // gripper this far (percent) below the cube's width with no cube held: a missed grasp
 
     private EpisodeStyle? _style;
@@ -101,8 +102,14 @@ public sealed class PickPlaceExpert(ExpertOptions options)
             return ("approach", Travel(present, beside, style));
         }
         var above = grasp with { Height = grasp.Height + style.Hover };
-        if (fromCube < AlignedM && !missed && present.Gripper > cubeWidth + 8)
+        if (fromCube < NearM && present.Height < above.Height + 0.02)
+        {
+            // Close by, below the hover height: fix what is off in place rather than going back up — open jaws that are
+            // shut (a missed grasp), slide over the cube at this height, then go down onto it.
+            if (present.Gripper < cubeWidth + 8) return ("open", present with { Gripper = style.Open, Pitch = grasp.Pitch, Roll = grasp.Roll });
+            if (fromCube > AlignedM) return ("align", grasp with { Height = Math.Max(present.Height, grasp.Height) });
             return ("descend", grasp);
+        }
         return ("approach", Travel(present, above, style));
     }
 
@@ -166,9 +173,9 @@ public sealed class PickPlaceExpert(ExpertOptions options)
             Side = side,
             NeverCloses = neverCloses,
             StopsEarly = incomplete && !neverCloses,
-            Speed = 0.22 * pace,
-            AngularSpeed = 110 * pace,
-            GripperSpeed = 220 * pace,
+            Speed = 0.13 * pace,
+            AngularSpeed = 70 * pace,
+            GripperSpeed = 150 * pace,
             Open = U(68, 95),
             Closed = U(4, 15),
             Pitch = pitch,

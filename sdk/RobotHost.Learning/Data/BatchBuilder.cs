@@ -22,13 +22,21 @@ public sealed class BatchBuilder
     private readonly int _horizon;
     private readonly ImageAugmentation _augmentation;
     private readonly double _stateNoise;
+    private readonly double[]? _cumulativeWeights;
+    private readonly IReadOnlyList<int>? _labelSteps;
+    private readonly IReadOnlyList<int> _actionOffsets;
     private readonly object _readerLock = new();
 
     /// <summary>Creates a builder for a model's windows.</summary>
     public BatchBuilder(IDatasetReader reader, PolicyModel model, FeatureNormalizer normalizer, int batchSize, long seed, ImageAugmentation augmentation,
-        double stateNoise = 0)
+        double stateNoise = 0, IReadOnlyList<double>? frameWeights = null, IReadOnlyList<int>? labelSteps = null)
     {
+        if (labelSteps is not null && labelSteps.Count != reader.TotalFrames)
+            throw new RobotHostException($"{labelSteps.Count} label horizons for the {reader.TotalFrames} frames of '{reader.Root}'; they must cover every frame");
+        _labelSteps = labelSteps;
+        _actionOffsets = model.ActionOffsets;
         if (reader.TotalFrames <= 0) throw new RobotHostException($"dataset '{reader.Root}' has no frames; record some episodes first");
+        if (frameWeights is not null) _cumulativeWeights = Cumulative(frameWeights, reader);
         _reader = reader;
         _features = model.Features;
         _normalizer = normalizer;
@@ -69,7 +77,7 @@ public sealed class BatchBuilder
         var indices = new long[b];
         for (var s = 0; s < b; s++)
         {
-            var index = random.NextInt64(_reader.TotalFrames);
+            var index = _cumulativeWeights is null ? random.NextInt64(_reader.TotalFrames) : Weighted(random);
             indices[s] = index;
             FrameWindow window;
             if (_reader.SupportsConcurrentReads)
@@ -88,7 +96,8 @@ public sealed class BatchBuilder
                 var span = action.AsSpan((s * _horizon + t) * actionDim, actionDim);
                 actions[t].AsSpan(0, actionDim).CopyTo(span);
                 _normalizer.Normalize(_features.Action.Key, span);
-                pad[s * _horizon + t] = actionPad[t];
+                // Chunk steps past the frame's label horizon are masked like padding (see TrainerOptions.LabelSteps).
+                pad[s * _horizon + t] = actionPad[t] || _labelSteps is not null && _actionOffsets[t] >= _labelSteps[(int)index];
             }
             if (state is not null)
             {
@@ -130,6 +139,32 @@ public sealed class BatchBuilder
             ActionIsPad = pad,
             Indices = indices,
         };
+    }
+
+    private static double[] Cumulative(IReadOnlyList<double> weights, IDatasetReader reader)
+    {
+        if (weights.Count != reader.TotalFrames)
+            throw new RobotHostException($"{weights.Count} frame weights for the {reader.TotalFrames} frames of '{reader.Root}'; weights must cover every frame");
+        var cumulative = new double[weights.Count];
+        double sum = 0;
+        for (var i = 0; i < weights.Count; i++)
+        {
+            if (!(weights[i] >= 0) || double.IsInfinity(weights[i])) throw new RobotHostException($"frame weight {weights[i]} of frame {i} is not a finite number ≥ 0");
+            cumulative[i] = sum += weights[i];
+        }
+        if (sum <= 0) throw new RobotHostException($"every frame of '{reader.Root}' has weight 0, so there is nothing to train on; give the sources present a positive weight");
+        return cumulative;
+    }
+
+    /// <summary>A frame drawn in proportion to its weight (inverse CDF by binary search).</summary>
+    private long Weighted(Random random)
+    {
+        var target = random.NextDouble() * _cumulativeWeights![^1];
+        var index = Array.BinarySearch(_cumulativeWeights, target);
+        index = index < 0 ? ~index : index + 1;
+        // Past equal prefix sums (zero-weight frames) to the frame whose weight covers the target.
+        while (index < _cumulativeWeights.Length - 1 && _cumulativeWeights[index] <= target) index++;
+        return Math.Min(index, _cumulativeWeights.Length - 1);
     }
 
     private static void AddGaussian(Span<float> values, double sigma, Random random)

@@ -49,7 +49,7 @@ public sealed class PolicyTrainer : IDisposable
         _schedule = new LearningRateSchedule(config.Scheduler, config.WarmupSteps, options.TotalSteps);
         if (config.UseEma) _ema = new WeightEma(Model, config.EmaPower, config.EmaMaxDecay);
         var builder = new BatchBuilder(reader, Model, normalizer, config.BatchSize, options.Seed, new ImageAugmentation(config.CropPadding, config.ColorJitter),
-            config.StateNoise);
+            config.StateNoise, options.FrameWeights, options.LabelSteps);
         Builder = builder;
         _loader = new BatchLoader(builder.Build, startStep, config.NumWorkers, options.PrefetchBatches);
     }
@@ -69,7 +69,8 @@ public sealed class PolicyTrainer : IDisposable
     /// Continues a run from a checkpoint folder (or a training output folder → its last checkpoint): same config,
     /// normalisation, weights, optimiser state and step. <paramref name="totalSteps"/> may extend the run.
     /// </summary>
-    public static PolicyTrainer Resume(ITrainablePolicyFactory factory, string checkpoint, IDatasetReader reader, long? totalSteps = null)
+    public static PolicyTrainer Resume(ITrainablePolicyFactory factory, string checkpoint, IDatasetReader reader, long? totalSteps = null,
+        IReadOnlyList<double>? frameWeights = null, IReadOnlyList<int>? labelSteps = null)
     {
         var directory = PolicyCheckpoint.Resolve(checkpoint);
         var stateDir = Path.Combine(directory, PolicyCheckpoint.TrainingStateDirectory);
@@ -83,6 +84,8 @@ public sealed class PolicyTrainer : IDisposable
             Seed = state["seed"]!.GetValue<long>(),
             TotalSteps = totalSteps ?? state["total_steps"]!.GetValue<long>(),
             PrefetchBatches = state["prefetch_batches"]?.GetValue<int>() ?? 4,
+            FrameWeights = frameWeights,
+            LabelSteps = labelSteps,
         };
         var config = PolicyCheckpoint.ReadConfig(directory, factory.ConfigType, out var features);
         var trainer = new PolicyTrainer(factory, config, features, FeatureNormalizer.Load(directory), reader, options, step);
@@ -99,6 +102,42 @@ public sealed class PolicyTrainer : IDisposable
                 try { trainer._ema.Load(ema); }
                 finally { foreach (var t in ema.Values) t.Dispose(); }
             }
+            return trainer;
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a new run from a trained checkpoint (fine-tuning, as after a DAgger round): its architecture, its
+    /// normalisation and its weights (the EMA weights when it kept them), with a fresh optimiser, schedule and step
+    /// count. <paramref name="config"/> is the checkpoint's config with any overrides (e.g. a lower lr) already applied;
+    /// it must keep the architecture.
+    /// </summary>
+    /// <exception cref="RobotHostException">A checkpoint without weights, or a config that changes the network's shapes.</exception>
+    public static PolicyTrainer FineTune(ITrainablePolicyFactory factory, string checkpoint, PolicyConfig config, IDatasetReader reader, TrainerOptions options)
+    {
+        var problems = config.Validate().ToList();
+        if (problems.Count > 0) throw new RobotHostException($"invalid configuration of '{factory.PolicyType}': {string.Join("; ", problems)}");
+        var directory = PolicyCheckpoint.Resolve(checkpoint);
+        PolicyCheckpoint.ReadConfig(directory, factory.ConfigType, out var features);
+        var trainer = new PolicyTrainer(factory, config, features, FeatureNormalizer.Load(directory), reader, options, 0);
+        try
+        {
+            var weights = Safetensors.Load(Path.Combine(directory, PolicyCheckpoint.ModelFile));
+            try
+            {
+                using (NewDisposeScope()) ModuleWeights.Copy(trainer.Model, weights, strict: true);
+                trainer._ema?.Load(weights);
+            }
+            catch (Exception e) when (e is not RobotHostException)
+            {
+                throw new RobotHostException($"the weights of '{directory}' do not fit the {factory.PolicyType} network of this config ({e.Message}); fine-tune without overrides that change the architecture", e);
+            }
+            finally { foreach (var t in weights.Values) t.Dispose(); }
             return trainer;
         }
         catch

@@ -11,4 +11,17 @@ public sealed record TrainerOptions
 
     /// <summary>Batches built ahead of the training step.</summary>
     public int PrefetchBatches { get; init; } = 4;
+
+    /// <summary>
+    /// Sampling weight of every frame (length = the dataset's frames; 0 leaves a frame out), or null to sample frames
+    /// uniformly. Set from the frames' <c>source</c> to weight demonstrations, DAgger labels and takeovers.
+    /// </summary>
+    public IReadOnlyList<double>? FrameWeights { get; init; }
+
+    /// <summary>
+    /// Steps of every frame's action chunk that are labels (the rest is masked out of the loss like padding), or null
+    /// for whole chunks. Corrections use it: after a tick the policy drove, later labels lie on a path the labeller
+    /// did not take.
+    /// </summary>
+    public IReadOnlyList<int>? LabelSteps { get; init; }
 }
