@@ -11,7 +11,7 @@ public sealed class ExampleScriptTests
     private static string ScriptPath(string name) => Path.Combine(RepoPaths.Root, "scripts", name);
 
     [Fact]
-    public void Demo_records_trains_evaluates_and_writes_results()
+    public void Demo_records_trains_corrects_evaluates_and_writes_results()
     {
         using var host = new ScriptTestHost(withPlugins: true);
         var output = Path.Combine(host.Home, "demo");
@@ -20,15 +20,26 @@ public sealed class ExampleScriptTests
         Assert.Equal(0, value);
         Assert.Contains("condition", text);
         Assert.Contains($"Results in {output}", text);
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval", "eval.json")));
-        Assert.Equal(2, json.RootElement.GetProperty("episodes").GetArrayLength());
-        Assert.All(json.RootElement.GetProperty("episodes").EnumerateArray(), e => Assert.True(e.GetProperty("seed").GetInt32() >= 100_000));
-        Assert.True(File.Exists(Path.Combine(output, "eval", "success_by_condition.png")));
-        Assert.Single(Directory.GetFiles(Path.Combine(output, "eval", "videos"), "*.mp4"));
+        // Round 0 is the cloned policy, round 1 the corrected one; each is evaluated on held-out seeds.
+        foreach (var round in new[] { "round_0", "round_1" })
+        {
+            var eval = Path.Combine(output, "correct", round, "eval");
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(eval, "eval.json")));
+            Assert.Equal(2, json.RootElement.GetProperty("episodes").GetArrayLength());
+            Assert.All(json.RootElement.GetProperty("episodes").EnumerateArray(), e => Assert.True(e.GetProperty("seed").GetInt32() >= 100_000));
+            Assert.True(File.Exists(Path.Combine(eval, "success_by_condition.png")));
+            Assert.Single(Directory.GetFiles(Path.Combine(eval, "videos"), "*.mp4"));
+        }
+        Assert.True(File.Exists(Path.Combine(output, "correct", "success_by_round.png")));
+        Assert.Contains("success by correction round", text);
+        using (var corrections = host.Session.Catalog.DatasetFormat("lerobot").Open(Path.Combine(output, "correct", "corrections")))
+            Assert.Single(corrections.Episodes);
         Assert.True(File.Exists(Path.Combine(output, "training_loss.png")));
         Assert.Contains("dataset check:", text);
         Assert.True(Directory.Exists(Path.Combine(output, "check")));
-        Assert.Contains("# RobotHost demo results", File.ReadAllText(Path.Combine(output, "results.md")));
+        var results = File.ReadAllText(Path.Combine(output, "results.md"));
+        Assert.Contains("# RobotHost demo results", results);
+        Assert.Contains("Success by correction round", results);
         using var reader = host.Session.Catalog.DatasetFormat("lerobot").Open(Path.Combine(output, "data"));
         Assert.Equal(3, reader.Episodes.Count);
         // --set reaches the policy config the checkpoint was trained with.
