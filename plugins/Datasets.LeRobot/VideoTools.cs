@@ -8,7 +8,7 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 
 /// <summary>
 /// The system FFmpeg (Debian package <c>ffmpeg</c>), driven through raw rgb24 pipes. OpenCV's bundled FFmpeg can
-/// neither write H.264/AV1 nor read AV1 (shared/reference/environment.md), so every video goes through here.
+/// neither write H.264/AV1 nor read AV1 (docs/environment.md, "Video for datasets"), so every video goes through here.
 /// </summary>
 public sealed partial class VideoTools
 {
