@@ -43,7 +43,7 @@ public sealed partial class VideoTools
         // concatenated segments keep exact frame times. ultrafast + zerolatency: with GOP 2 nearly every other frame is
         // a key frame, so the slower presets buy little size for 4× the CPU (0.55 s vs 2.2 s user per 10 s of 640×480
         // here); the encoder keeps up live on a loaded machine and holds no look-ahead, so closing a segment at the end
-        // of an episode is immediate (docs/bench/recording.md). No CABAC also makes training-time decodes cheaper.
+        // of an episode is immediate (docs/benchmarks.md, "Recording"). No CABAC also makes training-time decodes cheaper.
         "h264" => "-c:v libx264 -pix_fmt yuv420p -g 2 -bf 0 -preset ultrafast -tune zerolatency -crf 23",
         // LeRobot's default: libsvtav1, yuv420p, g=2, crf=30.
         "av1" => "-c:v libsvtav1 -pix_fmt yuv420p -g 2 -crf 30 -preset 10",
