@@ -1,4 +1,4 @@
-// The obstacle experiment (lecture 1): a car at constant speed is steered around a wide obstacle; the expert drives
+// The obstacle experiment (docs/experiments/obstacle.md): a car at constant speed is steered around a wide obstacle; the expert drives
 // straight at it and swerves late, left or right 50/50.
 // A policy that regresses the mean action (MLP with an L2 loss) averages the two modes and heads into the obstacle;
 // generative policies (diffusion, flow matching) pick one side. ACT sits between: an L1 loss on action chunks, with a

@@ -8,7 +8,7 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 
 /// <summary>
 /// The system FFmpeg (Debian package <c>ffmpeg</c>), driven through raw rgb24 pipes. OpenCV's bundled FFmpeg can
-/// neither write H.264/AV1 nor read AV1 (shared/reference/environment.md), so every video goes through here.
+/// neither write H.264/AV1 nor read AV1 (docs/environment.md, "Video for datasets"), so every video goes through here.
 /// </summary>
 public sealed partial class VideoTools
 {
@@ -43,7 +43,7 @@ public sealed partial class VideoTools
         // concatenated segments keep exact frame times. ultrafast + zerolatency: with GOP 2 nearly every other frame is
         // a key frame, so the slower presets buy little size for 4× the CPU (0.55 s vs 2.2 s user per 10 s of 640×480
         // here); the encoder keeps up live on a loaded machine and holds no look-ahead, so closing a segment at the end
-        // of an episode is immediate (docs/bench/recording.md). No CABAC also makes training-time decodes cheaper.
+        // of an episode is immediate (docs/benchmarks.md, "Recording"). No CABAC also makes training-time decodes cheaper.
         "h264" => "-c:v libx264 -pix_fmt yuv420p -g 2 -bf 0 -preset ultrafast -tune zerolatency -crf 23",
         // LeRobot's default: libsvtav1, yuv420p, g=2, crf=30.
         "av1" => "-c:v libsvtav1 -pix_fmt yuv420p -g 2 -crf 30 -preset 10",

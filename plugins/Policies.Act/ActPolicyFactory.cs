@@ -25,7 +25,7 @@ public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>, ILeRob
         // three stages (6×6 tokens from a 96×96 camera instead of 3×3), lr 1e-4 with a short warm-up: minutes of CPU
         // instead of the paper's GPU-hours at lr 1e-5. Temporal ensembling (query every tick, blend the chunks) and no
         // random-shift augmentation (LeRobot's ACT has none either): on pick_place each was worth 5–14 points, because
-        // the failures are grasps a centimetre beside the cube (measured in docs/bench/learning.md). Ensembling weights
+        // the failures are grasps a centimetre beside the cube (docs/experiments/pick-place.md). Ensembling weights
         // w_i = exp(−m·i), oldest prediction first: m = 0.1 rather than the paper's 0.01 leans on the earlier chunks, which
         // beat 0.01 on all three pick_place checkpoints tried (+5, +1, +23 points; −0.1, favouring the newest, lost 6).
         "small" => new ActConfig

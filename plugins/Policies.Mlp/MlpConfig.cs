@@ -4,7 +4,7 @@ namespace RobotHost.Plugins.Policies.Mlp;
 
 /// <summary>
 /// Point-estimate behaviour cloning: an MLP from state (and image features) to the next action, or a short chunk,
-/// trained with MSE. The baseline the lectures warn about: on multimodal demonstrations it predicts the average.
+/// trained with MSE. The baseline every imitation-learning course warns about: on multimodal demonstrations it predicts the average.
 /// </summary>
 public sealed record MlpConfig : PolicyConfig
 {

@@ -8,7 +8,7 @@ using RobotHost.Sdk;
 namespace RobotHost.Benchmarks;
 
 /// <summary>
-/// Speed of the simulated SO-101 rig (figures for docs/bench/sim.md): environment steps per second without cameras
+/// Speed of the simulated SO-101 rig (figures for docs/benchmarks.md): environment steps per second without cameras
 /// and with two 96×96 cameras (goals ≥ 1000 and ≥ 300 on the 2-core VM), the robot path as the recorder drives it,
 /// and single renders. Every loop runs whole scripted-expert episodes, expert planning and IK included.
 /// </summary>

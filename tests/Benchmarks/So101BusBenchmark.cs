@@ -11,7 +11,7 @@ namespace RobotHost.Benchmarks;
 /// <summary>
 /// SO-101 bus cycle over a real pseudo-terminal against the virtual STS3215 bus: SYNC_READ of 6 Present_Position +
 /// SYNC_WRITE of 6 Goal_Position (goal ≤ 2 ms p50), the same through the follower's API, and the SerialPort path
-/// for comparison (environment.md latency trap). Usage: so101 [cycles]
+/// for comparison (docs/environment.md, the latency trap). Usage: so101 [cycles]
 /// </summary>
 internal static class So101BusBenchmark
 {

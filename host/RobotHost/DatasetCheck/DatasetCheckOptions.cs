@@ -1,9 +1,9 @@
 namespace RobotHost.DatasetCheck;
 
-/// <summary>Thresholds of the dataset check; defaults follow the lectures and the field's dataset doctors.</summary>
+/// <summary>Thresholds of the dataset check; defaults follow common imitation-learning practice and the field's dataset doctors.</summary>
 public sealed record DatasetCheckOptions
 {
-    /// <summary>Fewer episodes than this → FAIL (the lectures: policies do not learn from a handful).</summary>
+    /// <summary>Fewer episodes than this → FAIL (policies do not learn from a handful).</summary>
     public int FailBelowEpisodes { get; init; } = 20;
     /// <summary>Fewer episodes than this → WARN (50 is the usual minimum; 150+ to generalise).</summary>
     public int WarnBelowEpisodes { get; init; } = 50;

@@ -1,6 +1,6 @@
 namespace RobotHost.DatasetCheck;
 
-/// <summary>The lectures' five data failure modes (shared/seeds/imitation-learning-overview.txt).</summary>
+/// <summary>The five data failure modes of imitation learning (docs/dataset-check.md).</summary>
 public static partial class DatasetChecker
 {
     private static CheckResult EpisodeCount(CheckContext c)

@@ -3,7 +3,7 @@ using RobotHost.Sdk;
 namespace RobotHost.DatasetCheck;
 
 /// <summary>
-/// Checks a dataset for the lectures' five data failure modes (too few episodes, one spatial zone, idle frames,
+/// Checks a dataset for the five data failure modes of imitation learning (docs/dataset-check.md) (too few episodes, one spatial zone, idle frames,
 /// inconsistent technique, incomplete episodes) and the recording hygiene the field's dataset doctors check.
 /// Works on any <see cref="IDatasetReader"/> (LeRobot v3.0 and v2.1 alike). Each finding names episodes, frames and the fix.
 /// </summary>

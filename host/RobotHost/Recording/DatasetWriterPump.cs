@@ -6,7 +6,7 @@ using RobotHost.Sdk;
 namespace RobotHost.Recording;
 
 /// <summary>
-/// Owns an <see cref="IDatasetWriter"/> on its own thread (DESIGN.md "Recording"): the control loop hands frames to a
+/// Owns an <see cref="IDatasetWriter"/> on its own thread (docs/architecture.md, "Processes and threads"): the control loop hands frames to a
 /// bounded queue and never waits on the disk or a video encoder. In real time a full queue drops the frame and counts it —
 /// the loop's timing is worth more than one frame, but the loss is reported, never hidden; without real time (a simulator
 /// running flat out) <see cref="AddFrame"/> waits for room instead, so nothing is lost. Saves and discards travel through

@@ -89,7 +89,7 @@ public sealed record RecordOptions
     /// <summary>
     /// Frames the queue holds at <paramref name="fps"/> with frames of <paramref name="frameBytes"/> (all cameras). The next
     /// episode starts while the previous one is saved and its frames wait behind the save, so the queue must cover a save
-    /// (about 2 s with two 640×480 cameras on a loaded 2-core machine, docs/bench/recording.md): a memory budget of
+    /// (about 2 s with two 640×480 cameras on a loaded 2-core machine, docs/benchmarks.md, "Recording"): a memory budget of
     /// 256 MB gives 4.6 s there and the ten-second cap at training sizes.
     /// </summary>
     public int QueueCapacityAt(int fps, long frameBytes = 0)

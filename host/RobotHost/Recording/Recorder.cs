@@ -403,7 +403,7 @@ public sealed class Recorder
 
         private void Complete((int EpisodeIndex, double SaveSeconds) saved, EpisodeFacts e, double waitS)
         {
-            // The dataset check's single-episode findings, told while the operator can still re-record (issue #10).
+            // The dataset check's single-episode findings, told while the operator can still re-record.
             var series = e.Series is { } s && s.Episode != saved.EpisodeIndex ? WithIndex(s, saved.EpisodeIndex) : e.Series;
             var warnings = _inspector.Inspect(series);
             foreach (var warning in warnings)

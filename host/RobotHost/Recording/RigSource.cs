@@ -124,7 +124,7 @@ internal sealed class RigSource : IFrameSource
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        // Torque off first: whatever else fails, the arm must go limp (DESIGN.md "Safety first").
+        // Torque off first: whatever else fails, the arm must go limp (docs/architecture.md, "Safety").
         Try("robot", _rig.Robot.Disconnect);
         Try("teleoperator", _rig.Teleoperator.Disconnect);
         foreach (var camera in _rig.Cameras) Try($"camera {camera.Name}", camera.Disconnect);

@@ -154,7 +154,7 @@ public sealed class RobotHostWindow : Window
     public void Refresh()
     {
         // Only touch what changed: assigning Text or a Scheme makes Terminal.Gui lay out and redraw that view, and a
-        // full redraw 10 times a second cost ~13 % of a core on the 2-core robot PC (docs/bench/tui.md) — CPU the
+        // full redraw 10 times a second cost ~13 % of a core on the 2-core robot PC (docs/benchmarks.md, "Terminal UI") — CPU the
         // control loop needs.
         var estop = _rig.EStopped;
         if (estop != _bannerShowsEStop)

@@ -1,6 +1,6 @@
 namespace RobotHost.Plugins.Robots.SO101.Protocol;
 
-/// <summary>Feetech SCS/STS protocol 0 instruction codes (so101-feetech.md, "Packet protocol").</summary>
+/// <summary>Feetech SCS/STS protocol 0 instruction codes (docs/sts3215.md, "Packet protocol").</summary>
 public enum FeetechInstruction : byte
 {
     /// <summary>Is the servo there? Replies an empty status.</summary>

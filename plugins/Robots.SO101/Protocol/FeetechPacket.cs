@@ -2,7 +2,7 @@ namespace RobotHost.Plugins.Robots.SO101.Protocol;
 
 /// <summary>
 /// Builds instruction packets <c>FF FF ID LEN INSTR PARAM… CHK</c> and checks status packets
-/// <c>FF FF ID LEN ERR PARAM… CHK</c>; LEN = params + 2, CHK = ~(ID + LEN + INSTR/ERR + Σ PARAM) (so101-feetech.md).
+/// <c>FF FF ID LEN ERR PARAM… CHK</c>; LEN = params + 2, CHK = ~(ID + LEN + INSTR/ERR + Σ PARAM) (docs/sts3215.md).
 /// </summary>
 public static class FeetechPacket
 {

@@ -1,7 +1,7 @@
 namespace RobotHost.Plugins.Robots.SO101.Protocol;
 
 /// <summary>
-/// The Feetech STS3215 control table and constants (LeRobot motors/feetech/tables.py, so101-feetech.md).
+/// The Feetech STS3215 control table and constants (LeRobot motors/feetech/tables.py, docs/sts3215.md).
 /// Model number 777, 4096 steps per turn.
 /// </summary>
 public static class Sts3215

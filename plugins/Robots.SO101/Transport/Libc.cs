@@ -4,7 +4,7 @@ namespace RobotHost.Plugins.Robots.SO101.Transport;
 
 /// <summary>
 /// The few libc calls a serial port and a pseudo-terminal need (Linux x86-64/arm64 glibc ABI).
-/// Direct read/write/poll on the device fd avoids SerialPort's 1 ms polling thread (environment.md).
+/// Direct read/write/poll on the device fd avoids SerialPort's 1 ms polling thread (docs/environment.md).
 /// </summary>
 internal static unsafe class Libc
 {

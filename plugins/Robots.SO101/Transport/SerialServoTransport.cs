@@ -7,7 +7,7 @@ namespace RobotHost.Plugins.Robots.SO101.Transport;
 /// <summary>
 /// A serial device (USB adapter or pseudo-terminal) configured raw with termios and read/written with direct
 /// poll/read/write on its descriptor: ~30 µs per request/reply instead of SerialPort's ~2 ms polling thread
-/// (environment.md, "Serial ports without hardware"). Exclusive: flock + TIOCEXCL, so a second program fails clearly.
+/// (docs/environment.md, "Serial ports without hardware"). Exclusive: flock + TIOCEXCL, so a second program fails clearly.
 /// </summary>
 public sealed unsafe class SerialServoTransport : IServoTransport
 {

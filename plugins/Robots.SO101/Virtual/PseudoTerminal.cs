@@ -5,7 +5,7 @@ namespace RobotHost.Plugins.Robots.SO101.Virtual;
 
 /// <summary>
 /// A pseudo-terminal pair (posix_openpt/grantpt/unlockpt/ptsname_r): the slave path behaves like a USB serial
-/// adapter for the driver, the master side is where emulated devices read and answer (environment.md).
+/// adapter for the driver, the master side is where emulated devices read and answer (docs/environment.md).
 /// </summary>
 internal sealed unsafe class PseudoTerminal : IDisposable
 {

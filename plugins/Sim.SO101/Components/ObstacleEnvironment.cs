@@ -5,10 +5,10 @@ using RobotHost.Sdk;
 namespace RobotHost.Plugins.Sim.SO101.Components;
 
 /// <summary>
-/// <c>obstacle_2d</c>, lecture 1's example of a multimodal expert: a point agent below a wide obstacle must reach a
+/// <c>obstacle_2d</c>, the classic example of a multimodal expert (docs/experiments/obstacle.md): a point agent below a wide obstacle must reach a
 /// goal above it. The agent is a car at constant speed: state <c>observation.state</c> = [x, y, heading] (heading in
 /// radians from straight up, positive toward +x); action = [steer], the steering rate in rad/s (clamped to ±4), like
-/// the lecture's robot that can steer left or right, so the mean of "swerve left" and "swerve right" is "straight on".
+/// the example's robot that can steer left or right, so the mean of "swerve left" and "swerve right" is "straight on".
 /// A crash into the obstacle ends the episode. Success = goal reached with no crash.
 /// <see cref="Condition"/> is the expert's side for the seed ("left"/"right"); <c>Info["side"]</c> is the side the
 /// agent really passed on (−1 left, +1 right, 0 not past), <c>Info["collisions"]</c> the ticks it was blocked.

@@ -5,7 +5,7 @@ namespace RobotHost.Plugins.Sim.SO101.Components;
 
 /// <summary>
 /// Config of the <c>sim_expert</c> teleoperator: scripted pick-and-place demonstrations on a rig, with switches that
-/// produce the lectures' data failure modes on purpose (all off by default).
+/// produce the data failure modes of docs/dataset-check.md on purpose (all off by default).
 /// </summary>
 public sealed record SimExpertConfig : ComponentConfig
 {

@@ -1,9 +1,9 @@
 namespace RobotHost.Plugins.Sim.SO101.Obstacle;
 
 /// <summary>
-/// The obstacle task's demonstrator, the lecture's driver meeting a tree in the road: it drives straight at the
+/// The obstacle task's demonstrator, a driver meeting a tree in the road (docs/experiments/obstacle.md): it drives straight at the
 /// obstacle, then at a branch height of 0.40–0.50 swerves to a side that alternates with the seed (even left, odd
-/// right: any run of consecutive seeds is split exactly 50/50, as in the lecture — with a random 54/46 draw a regression
+/// right: any run of consecutive seeds is split exactly 50/50, as in the textbook example — with a random 54/46 draw a regression
 /// policy simply follows the majority, which hides the averaging), passes
 /// beside the obstacle and curves in to the goal. Up to the branch the left and right demonstrations are the same
 /// drive, so the observation cannot tell which side comes next; the swerve comes late, so a car that keeps going

@@ -1,7 +1,7 @@
 namespace RobotHost.Plugins.Sim.SO101.Obstacle;
 
 /// <summary>
-/// Geometry of the 2-D obstacle task (lecture 1's tree in the road), in arena units: the arena is x ∈ [−1, 1],
+/// Geometry of the 2-D obstacle task (the classic tree in the road, docs/experiments/obstacle.md), in arena units: the arena is x ∈ [−1, 1],
 /// y ∈ [0, 2]; the agent, a car (a disc of radius 0.04) that drives at a constant speed and can only steer, starts near
 /// (0, 0.2) heading up and must reach the goal at (0, 1.8); a wide rectangular obstacle sits in between, centred at
 /// (0, 1.0), 0.9 wide and 0.3 tall. The start spread (±0.05 in x) is far narrower than the obstacle, so "steer

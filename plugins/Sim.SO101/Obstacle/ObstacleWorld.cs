@@ -1,7 +1,7 @@
 namespace RobotHost.Plugins.Sim.SO101.Obstacle;
 
 /// <summary>
-/// The 2-D obstacle task: a car that drives at <see cref="ObstacleLayout.Speed"/> and is steered, like the lecture's
+/// The 2-D obstacle task: a car that drives at <see cref="ObstacleLayout.Speed"/> and is steered, like the textbook example's
 /// robot that "can steer left or right". Each tick the heading turns by the action's rate (clamped to
 /// <see cref="ObstacleLayout.MaxTurnRate"/>) over 1/fps, then the car moves forward along it, clamped to the arena. A
 /// move that would touch the obstacle is a crash: the car stays, the collision is counted and the episode ends.

@@ -1,7 +1,7 @@
 namespace RobotHost.Plugins.Sim.SO101.PickPlace;
 
 /// <summary>
-/// How the scripted expert misbehaves on purpose, to produce the lectures' data failure modes. All off by default:
+/// How the scripted expert misbehaves on purpose, to produce the data failure modes of docs/dataset-check.md. All off by default:
 /// smooth, complete, consistent demonstrations without idle frames.
 /// </summary>
 /// <param name="IdleStartS">Seconds of holding still before moving (idle frames at the start).</param>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RobotHost.Learning.Tests.Generative;
 
 /// <summary>
-/// The lecture's argument, measured: trained on demonstrations that go left 30% and right 70% of the time, a
+/// The multimodality argument, measured: trained on demonstrations that go left 30% and right 70% of the time, a
 /// diffusion or flow model samples both modes in those proportions while an MSE point estimate (what the MLP policy
 /// learns) lands between them — into the obstacle.
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RobotHost.Learning.Tests.Generative;
 
 /// <summary>
-/// The lecture's multimodal case in one dimension: a mixture of two narrow Gaussians (pass the obstacle left or right).
+/// The multimodal case in one dimension: a mixture of two narrow Gaussians (pass the obstacle left or right).
 /// Gives data samples and the exact (Bayes-optimal) ε and velocity predictors, so samplers can be checked without
 /// any training noise.
 /// </summary>

@@ -6,7 +6,7 @@ using RobotHost.Tests.Support;
 namespace RobotHost.Tests.Cli;
 
 /// <summary>
-/// Issue #6 end to end, as a user runs it: <c>robothost record</c> a simulated dataset, <c>robothost train</c> an mlp on
+/// Record, train and evaluate end to end, as a user runs it: <c>robothost record</c> a simulated dataset, <c>robothost train</c> an mlp on
 /// it, then <c>robothost eval</c> the checkpoint — three child processes sharing one data directory.
 /// </summary>
 public sealed class TrainCommandTests

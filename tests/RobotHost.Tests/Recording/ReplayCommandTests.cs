@@ -11,7 +11,7 @@ namespace RobotHost.Tests.Recording;
 /// </summary>
 public sealed class ReplayCommandTests
 {
-    // STS3215: 4096 steps per turn; LeRobot degrees mode maps (raw - mid) · 360 / 4095 (shared/reference/sts3215.md).
+    // STS3215: 4096 steps per turn; LeRobot degrees mode maps (raw - mid) · 360 / 4095 (docs/sts3215.md).
     private const double StepsPerDegree = 4095 / 360.0;
     private const int Frames = 60;
     private const float PanEndDegrees = 40;

@@ -10,7 +10,7 @@ namespace RobotHost.Tests.Rollout;
 /// </summary>
 public sealed class RolloutRunnerTests
 {
-    // STS3215: 4096 steps per turn (reference/sts3215.md), so one degree is 4096/360 steps.
+    // STS3215: 4096 steps per turn (docs/sts3215.md), so one degree is 4096/360 steps.
     private const double StepsPerDegree = 4096 / 360.0;
 
     [Fact]
