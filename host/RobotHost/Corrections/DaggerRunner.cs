@@ -137,7 +137,9 @@ public static class DaggerRunner
     public static string ToTable(IReadOnlyList<DaggerRound> rounds)
     {
         var conditions = rounds.SelectMany(r => r.Evaluation.ByCondition.Select(c => c.Condition)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var collisions = rounds.Any(r => r.Evaluation.Collisions is not null);
         var header = new List<string> { "round", "beta", "rollouts", "frames", "policy drove", "success", "95% interval" };
+        if (collisions) header.Add("crashed");
         header.AddRange(conditions);
         var rows = new List<IReadOnlyList<string>> { header };
         foreach (var r in rounds)
@@ -152,6 +154,7 @@ public static class DaggerRunner
                 $"{r.Evaluation.Successes}/{r.Evaluation.EpisodeCount} = {r.SuccessRate.ToString("P0", CultureInfo.InvariantCulture)}",
                 r.Evaluation.Interval.ToString(),
             };
+            if (collisions) row.Add(r.Evaluation.Collisions is { } c ? ((double)c / Math.Max(1, r.Evaluation.EpisodeCount)).ToString("P0", CultureInfo.InvariantCulture) : "–");
             var byCondition = r.Evaluation.ByCondition.ToDictionary(c => c.Condition);
             row.AddRange(conditions.Select(c => byCondition.TryGetValue(c, out var s) ? s.SuccessRate.ToString("P0", CultureInfo.InvariantCulture) : "–"));
             rows.Add(row);
@@ -220,6 +223,7 @@ public static class DaggerRunner
                 ["successes"] = r.Evaluation.Successes,
                 ["evaluated"] = r.Evaluation.EpisodeCount,
                 ["success_rate"] = Math.Round(r.SuccessRate, 4),
+                ["collisions"] = r.Evaluation.Collisions,
                 ["by_condition"] = new JsonObject(r.Evaluation.ByCondition.Select(c => KeyValuePair.Create(c.Condition, (JsonNode?)Math.Round(c.SuccessRate, 4)))),
                 ["collect_s"] = Math.Round(r.CollectSeconds, 1),
                 ["train_s"] = Math.Round(r.TrainSeconds, 1),

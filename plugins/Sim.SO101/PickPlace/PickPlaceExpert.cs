@@ -48,7 +48,7 @@ public sealed class PickPlaceExpert(ExpertOptions options)
         var present = So101Kinematics.ToTask(world.Joints);
         var (phase, target) = Decide(world, style, present);
         Phase = phase;
-        return So101Kinematics.Inverse(Toward(present, target, style));
+        return Toward(world.Joints, present, target, style);
     }
 
     /// <summary>The phase and its target pose, from the state alone (and the episode's style).</summary>
@@ -121,11 +121,14 @@ public sealed class PickPlaceExpert(ExpertOptions options)
         return target with { Height = target.Height + raise };
     }
 
-    /// <summary>A goal one lead ahead of the present pose toward the target (the target itself once within the lead).</summary>
-    private static TaskPose Toward(TaskPose present, TaskPose target, EpisodeStyle style)
+    /// <summary>
+    /// Joint goals one lead ahead of the present pose toward the target (the target itself once within the lead). The
+    /// lead is measured in task space but taken in joint space, toward the target's joints: the inverse kinematics tilts
+    /// the pitch in steps near the edge of the workspace, and interpolating joints keeps the goals free of those jumps.
+    /// </summary>
+    private static double[] Toward(ReadOnlySpan<double> joints, TaskPose present, TaskPose target, EpisodeStyle style)
     {
-        // Aim at the pose the arm can really take (the kinematics may tilt an out-of-reach pitch), so the goal settles on it.
-        target = So101Kinematics.ToTask(So101Kinematics.Inverse(target)) with { Gripper = target.Gripper };
+        var goal = So101Kinematics.Inverse(target);
         var linear = style.Speed * LeadTimeS;
         var angular = style.AngularSpeed * LeadTimeS;
         var reach = Math.Max(present.Reach, 0.05);
@@ -134,12 +137,15 @@ public sealed class PickPlaceExpert(ExpertOptions options)
         var dHeight = target.Height - present.Height;
         var distance = Math.Sqrt(dPanM * dPanM + dReach * dReach + dHeight * dHeight);
         var fraction = Math.Min(1, linear / Math.Max(distance, 1e-9));
-        var rotation = Math.Max(Math.Abs(target.Pitch - present.Pitch), Math.Abs(target.Roll - present.Roll));
+        var rotation = 0.0;
+        for (var j = 0; j < So101Joints.Gripper; j++) rotation = Math.Max(rotation, Math.Abs(goal[j] - joints[j]));
+        // No joint turns faster than the angular speed, whatever the task-space distance (a wrist roll, a pitch change).
         fraction = Math.Min(fraction, angular / Math.Max(rotation, 1e-9));
-        var pose = TaskPose.Lerp(present, target, fraction);
+        for (var j = 0; j < So101Joints.Gripper; j++) goal[j] = joints[j] + fraction * (goal[j] - joints[j]);
         // The jaws move on their own clock: opening or closing does not wait for the arm.
         var grip = style.GripperSpeed * LeadTimeS;
-        return pose with { Gripper = present.Gripper + Math.Clamp(target.Gripper - present.Gripper, -grip, grip) };
+        goal[So101Joints.Gripper] = joints[So101Joints.Gripper] + Math.Clamp(target.Gripper - joints[So101Joints.Gripper], -grip, grip);
+        return goal;
     }
 
     private static double Horizontal(TaskPose a, TaskPose b)
