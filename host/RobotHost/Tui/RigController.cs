@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RobotHost.Control;
 using RobotHost.Recording;
 using RobotHost.Sdk;
 
@@ -13,6 +14,7 @@ public sealed class RigController : IDisposable
 {
     private readonly HostSession _session;
     private readonly ILogger _log;
+    private readonly Rig _rig;
     private RecordControl _control = new();
     private CancellationTokenSource? _cancel;
     private Task<RecordResult>? _recording;
@@ -26,27 +28,11 @@ public sealed class RigController : IDisposable
         _session = session;
         Options = options;
         _log = session.CreateLogger("RobotHost.Tui");
-        var created = new List<IDisposable>();
-        try
-        {
-            Robot = ObservedRobot.Wrap(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
-            created.Add(Robot);
-            Teleoperator = session.Catalog.CreateTeleoperator(options.TeleopKey!, options.TeleopOptions);
-            created.Add(Teleoperator);
-            var cameras = new List<ObservedCamera>();
-            for (var i = 0; i < options.CameraKeys.Count; i++)
-            {
-                var camera = new ObservedCamera(session.Catalog.CreateCamera(options.CameraKeys[i], i < options.CameraOptions.Count ? options.CameraOptions[i] : null));
-                created.Add(camera);
-                cameras.Add(camera);
-            }
-            Cameras = cameras;
-        }
-        catch
-        {
-            foreach (var c in created) c.Dispose();
-            throw;
-        }
+        if (options.TeleopKey is null) throw new RobotHostException("the TUI records from a teleoperator; pass --teleop (e.g. sim_expert or so101_leader)");
+        _rig = Rig.Create(session.Catalog, options.RigSpec, _log, ObservedRobot.Wrap, camera => new ObservedCamera(camera));
+        Robot = (ObservedRobot)_rig.Robot;
+        Teleoperator = _rig.Teleoperator!;
+        Cameras = _rig.Cameras.Cast<ObservedCamera>().ToList();
         Limits = new JointLimits(Robot.StateFeature.Names ?? [], Robot.RobotType);
     }
 
@@ -87,7 +73,7 @@ public sealed class RigController : IDisposable
         var token = _cancel.Token;
         var progress = new ProgressStore(p => _progress = p);
         var format = _session.Catalog.DatasetFormat(options.Format);
-        var rig = new RecordingRig(Robot, Teleoperator, Cameras.Cast<ICamera>().ToList());
+        var rig = _rig;
         Sessions++;
         LastOutcome = null;
         _recording = Task.Factory.StartNew(() =>
@@ -182,12 +168,8 @@ public sealed class RigController : IDisposable
             _control.RequestStop();
             if (!WaitForRecording(TimeSpan.FromSeconds(20))) { _cancel?.Cancel(); WaitForRecording(TimeSpan.FromSeconds(10)); }
         }
-        try { Robot.Disconnect(); } catch (Exception e) { _log.LogError(e, "disconnecting the robot failed"); }
-        foreach (var d in new IDisposable[] { Robot, Teleoperator }.Concat(Cameras))
-        {
-            try { d.Dispose(); }
-            catch (Exception e) { _log.LogError(e, "releasing {Component} failed", d.GetType().Name); }
-        }
+        // Robot first (torque off), then the rest; the rig created the devices, so it releases them.
+        _rig.Dispose();
         _cancel?.Dispose();
     }
 
