@@ -14,6 +14,11 @@ public static class FeatureKeys
     /// <summary>Per-frame success flag (simulated tasks), 1 when the task is done.</summary>
     public const string Success = "next.success";
 
+    /// <summary>Per-frame flag (bool, shape [1]): true when a person or an expert produced the executed action.</summary>
+    public const string Intervention = "intervention";
+    /// <summary>Per-frame code (int64, shape [1]) of who produced the action: a <see cref="FrameSource"/> value.</summary>
+    public const string Source = "source";
+
     /// <summary>The image feature key of a camera name.</summary>
     public static string Image(string camera) => ImagePrefix + camera;
 }

@@ -70,7 +70,7 @@ public sealed class PluginHostTests : IDisposable
 
         var good = Assert.Single(host.Loaded);
         Assert.Equal("Fixture.Good", good.Name);
-        Assert.Equal("1.0", good.SdkVersion);
+        Assert.Equal("1.1", good.SdkVersion); // the SDK it was compiled against: this build's, 1.1 since IMirrorsRobot and FrameSource
         Assert.Equal(Path.Combine(_dir, "Fixture.Good"), good.Origin);
         Assert.Contains(good.Keys, k => k.Kind == ComponentKind.Robot && k.Key == "fixture_robot");
 
