@@ -90,6 +90,7 @@ public sealed class Rig : IDisposable
     public void Connect(TimeSpan? cameraWarmup = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        Array.Clear(_firstFrames);
         try
         {
             if (!Robot.IsConnected) Robot.Connect();

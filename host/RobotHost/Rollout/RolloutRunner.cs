@@ -18,6 +18,9 @@ namespace RobotHost.Rollout;
 /// <see cref="RolloutOptions.MaxConsecutiveMisses"/> in a row, or one miss of <see cref="RolloutOptions.HardMissPeriods"/> periods, turns torque
 /// off and fails with a <see cref="RobotHostException"/>. A monitor thread turns torque off if one bus call hangs that long.</item>
 /// <item>Torque off (<see cref="IRobot.Disconnect"/>) on every exit path: end, cancellation, exception.</item>
+/// <item>Takeover (human-gated DAgger): when the rig has a teleoperator, <see cref="Takeover"/> hands the robot to it and back.
+/// A teleoperator that can (<see cref="IMirrorsRobot"/>) follows the robot's goals while the policy drives and goes limp at
+/// takeover; every goal, the person's too, stays within the max step of the present position, so a handover ramps.</item>
 /// </list>
 /// The runner disconnects the robot it is given; cameras and the policy stay the caller's.
 /// </summary>

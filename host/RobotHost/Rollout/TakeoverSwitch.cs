@@ -6,6 +6,7 @@ namespace RobotHost.Rollout;
 /// </summary>
 public sealed class TakeoverSwitch
 {
+    private readonly Lock _gate = new();
     private volatile bool _requested;
 
     /// <summary>True while the person is asked to drive.</summary>
@@ -17,6 +18,6 @@ public sealed class TakeoverSwitch
     /// <summary>Flips who drives; returns true when the person now drives.</summary>
     public bool Toggle()
     {
-        lock (this) return _requested = !_requested;
+        lock (_gate) return _requested = !_requested;
     }
 }

@@ -94,6 +94,9 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
             // Goal = present, then torque on: the arm holds where the person left it and moves only as goals arrive.
             _arm.HoldAndEnableTorque();
             _mirroring = true;
+            // As the follower: a crash on any thread or a process exit still lets the arm go limp.
+            AppDomain.CurrentDomain.UnhandledException += OnProcessEnding;
+            AppDomain.CurrentDomain.ProcessExit += OnProcessEnding;
             _log.LogInformation("{Arm} mirrors the follower (torque on)", _arm.Label);
             return true;
         }
@@ -117,6 +120,7 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
         {
             if (!_mirroring) return;
             _mirroring = false;
+            Unhook();
             _arm.TorqueOff(bestEffort: true);
             _log.LogInformation("{Arm} released (torque off): the person moves it from here", _arm.Label);
         }
@@ -127,6 +131,7 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
     {
         lock (_state)
         {
+            if (_mirroring) Unhook();
             _mirroring = false;
             if (_arm.IsOpen)
             {
@@ -135,6 +140,18 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
             }
             IsConnected = false;
         }
+    }
+
+    private void Unhook()
+    {
+        AppDomain.CurrentDomain.UnhandledException -= OnProcessEnding;
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessEnding;
+    }
+
+    private void OnProcessEnding(object? sender, EventArgs e)
+    {
+        try { Disconnect(); }
+        catch (Exception ex) { _log.LogError(ex, "{Arm}: torque off at process end failed", _arm.Label); }
     }
 
     /// <inheritdoc />
