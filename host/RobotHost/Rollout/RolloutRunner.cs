@@ -22,7 +22,7 @@ namespace RobotHost.Rollout;
 /// A teleoperator that can (<see cref="IMirrorsRobot"/>) follows the robot's goals while the policy drives and goes limp at
 /// takeover; every goal, the person's too, stays within the max step of the present position, so a handover ramps.</item>
 /// </list>
-/// The runner disconnects the robot it is given; cameras and the policy stay the caller's.
+/// The runner disconnects the rig it is given (robot first, then teleoperator and cameras); the policy stays the caller's.
 /// </summary>
 public sealed class RolloutRunner
 {
