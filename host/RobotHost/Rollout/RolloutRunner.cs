@@ -382,8 +382,8 @@ public sealed class RolloutRunner
         {
             // An action computed before the takeover is stale, and the policy starts afresh from the pose the person left.
             Drain(ref _inference);
-            _inference = null;
-            _policy.Reset();
+            // Reset only a policy at rest: a call still running after the drain's wait would race the reset.
+            if (_inference is null) _policy.Reset();
             StartMirroring();
             _log.LogInformation("the policy drives {Robot} again", _robot.RobotType);
         }

@@ -13,13 +13,6 @@ public sealed class RolloutTakeoverCommandTests
 {
     private const double StepsPerDegree = 4096 / 360.0;
 
-    private static void WaitFor(Func<bool> done, TimeSpan timeout, Func<string> why)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done() && sw.Elapsed < timeout) Thread.Sleep(50);
-        Assert.True(done(), why());
-    }
-
     [Fact]
     public void The_t_key_hands_the_follower_to_the_leader_and_back_and_q_saves_the_recorded_takeover()
     {
@@ -41,22 +34,22 @@ public sealed class RolloutTakeoverCommandTests
         {
             Tmux.Run("new-session", "-d", "-s", name, "-x", "120", "-y", "30", command);
             // The policy drives and the leader mirrors it with torque on.
-            WaitFor(() => LeaderTorque(on: true) || File.Exists(exit), TimeSpan.FromSeconds(90), () => "the leader never took torque: " + Log());
+            Eventually.WaitFor(() => LeaderTorque(on: true) || File.Exists(exit), TimeSpan.FromSeconds(90), () => "the leader never took torque: " + Log());
             Assert.False(File.Exists(exit), "rollout ended early: " + Log());
             Thread.Sleep(1000);
 
             Tmux.Run("send-keys", "-t", name, "t");
-            WaitFor(() => LeaderTorque(on: false), TimeSpan.FromSeconds(10), () => "t did not release the leader: " + Log());
+            Eventually.WaitFor(() => LeaderTorque(on: false), TimeSpan.FromSeconds(10), () => "t did not release the leader: " + Log());
             var target = (int)leaderPan.PresentPosition + (int)(30 * StepsPerDegree);
             leaderPan.MoveByHand(target);
-            WaitFor(() => Math.Abs((int)arm.Servo(1).PresentPosition - target) < 2 * StepsPerDegree, TimeSpan.FromSeconds(15),
+            Eventually.WaitFor(() => Math.Abs((int)arm.Servo(1).PresentPosition - target) < 2 * StepsPerDegree, TimeSpan.FromSeconds(15),
                 () => $"the follower did not follow the leader (pan {arm.Servo(1).PresentPosition}, leader at {target}): " + Log());
 
             Tmux.Run("send-keys", "-t", name, "t");
-            WaitFor(() => LeaderTorque(on: true), TimeSpan.FromSeconds(10), () => "the second t did not hand back to the policy: " + Log());
+            Eventually.WaitFor(() => LeaderTorque(on: true), TimeSpan.FromSeconds(10), () => "the second t did not hand back to the policy: " + Log());
             Thread.Sleep(1000);
             Tmux.Run("send-keys", "-t", name, "q");
-            WaitFor(() => File.Exists(exit), TimeSpan.FromSeconds(60), () => "q did not end the rollout: " + Log());
+            Eventually.WaitFor(() => File.Exists(exit), TimeSpan.FromSeconds(60), () => "q did not end the rollout: " + Log());
             Assert.True(File.ReadAllText(exit).Trim() == "EXITED 0", File.ReadAllText(exit) + Log());
         }
         finally

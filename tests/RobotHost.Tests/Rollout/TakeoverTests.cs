@@ -2,6 +2,7 @@ using RobotHost.Control;
 using RobotHost.Recording;
 using RobotHost.Rollout;
 using RobotHost.Sdk;
+using RobotHost.Tests.Support;
 
 namespace RobotHost.Tests.Rollout;
 
@@ -20,13 +21,6 @@ public sealed class TakeoverTests
     {
         public volatile RecordProgress? Value;
         public void Report(RecordProgress value) => Value = value;
-    }
-
-    private static void WaitFor(Func<bool> done, TimeSpan timeout, Func<string> why)
-    {
-        var end = DateTime.UtcNow + timeout;
-        while (!done() && DateTime.UtcNow < end) Thread.Sleep(20);
-        Assert.True(done(), why());
     }
 
     [Theory]
@@ -59,18 +53,18 @@ public sealed class TakeoverTests
         bool LeaderTorque(bool on) => ((System.Collections.IEnumerable)leaderBus.Servos.Servos).Cast<dynamic>().All(s => (bool)s.TorqueEnabled == on);
         try
         {
-            WaitFor(() => failure is not null || progress.Value is { Frames: > 30 }, TimeSpan.FromSeconds(60), () => $"the rollout never recorded: {failure}");
+            Eventually.WaitFor(() => failure is not null || progress.Value is { Frames: > 30 }, TimeSpan.FromSeconds(60), () => $"the rollout never recorded: {failure}");
             Assert.Null(failure);
             int target;
             if (leaderMirrors)
             {
                 // The policy drives; the leader holds torque and follows the follower's goals.
                 Assert.True(LeaderTorque(on: true), "the leader's torque is not on while the policy drives");
-                WaitFor(() => Math.Abs((int)LeaderPan().PresentPosition - (int)arm.Servo(1).PresentPosition) < 3 * StepsPerDegree, TimeSpan.FromSeconds(10),
+                Eventually.WaitFor(() => Math.Abs((int)LeaderPan().PresentPosition - (int)arm.Servo(1).PresentPosition) < 3 * StepsPerDegree, TimeSpan.FromSeconds(10),
                     () => $"the leader does not mirror the follower: leader pan {LeaderPan().PresentPosition}, follower pan {arm.Servo(1).PresentPosition}");
                 // Takeover: the leader goes limp where it is, and the person moves it 35° away.
                 takeover.Request(true);
-                WaitFor(() => LeaderTorque(on: false), TimeSpan.FromSeconds(5), () => "the leader's torque did not go off at takeover");
+                Eventually.WaitFor(() => LeaderTorque(on: false), TimeSpan.FromSeconds(5), () => "the leader's torque did not go off at takeover");
                 target = (int)LeaderPan().PresentPosition + (int)(35 * StepsPerDegree);
                 LeaderPan().MoveByHand(target);
             }
@@ -82,17 +76,17 @@ public sealed class TakeoverTests
                 LeaderPan().MoveByHand(target);
                 takeover.Request(true);
             }
-            WaitFor(() => Math.Abs((int)arm.Servo(1).PresentPosition - target) < 2 * StepsPerDegree, TimeSpan.FromSeconds(10),
+            Eventually.WaitFor(() => Math.Abs((int)arm.Servo(1).PresentPosition - target) < 2 * StepsPerDegree, TimeSpan.FromSeconds(10),
                 () => $"the follower did not follow the leader: pan {arm.Servo(1).PresentPosition}, leader at {target}");
             // The person holds the leader there for a moment before handing back.
             var reached = progress.Value!.Frames;
-            WaitFor(() => progress.Value!.Frames > reached + 20, TimeSpan.FromSeconds(20), () => "the loop stopped during the takeover");
+            Eventually.WaitFor(() => progress.Value!.Frames > reached + 20, TimeSpan.FromSeconds(20), () => "the loop stopped during the takeover");
             var framesAtHandback = progress.Value!.Frames;
 
             // Hand back: the policy drives again and the leader mirrors again.
             takeover.Request(false);
-            if (leaderMirrors) WaitFor(() => LeaderTorque(on: true), TimeSpan.FromSeconds(5), () => "the leader did not take torque again at hand-back");
-            WaitFor(() => progress.Value!.Frames > framesAtHandback + 30, TimeSpan.FromSeconds(20), () => "the policy did not drive after the hand-back");
+            if (leaderMirrors) Eventually.WaitFor(() => LeaderTorque(on: true), TimeSpan.FromSeconds(5), () => "the leader did not take torque again at hand-back");
+            Eventually.WaitFor(() => progress.Value!.Frames > framesAtHandback + 30, TimeSpan.FromSeconds(20), () => "the policy did not drive after the hand-back");
             control.RequestStop();
             Assert.True(run.Join(TimeSpan.FromSeconds(60)), "the rollout did not stop on q");
         }

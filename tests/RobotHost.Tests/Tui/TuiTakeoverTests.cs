@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RobotHost.Recording;
 using RobotHost.Tests.Rollout;
 using RobotHost.Tests.Shared;
+using RobotHost.Tests.Support;
 using RobotHost.Tui;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
@@ -14,13 +15,6 @@ namespace RobotHost.Tests.Tui;
 /// <summary>A policy run with takeover from the operator window (virtual ANSI driver, 80×24) on the simulated rig, with a real trained checkpoint.</summary>
 public sealed class TuiTakeoverTests
 {
-    private static void WaitFor(Func<bool> done, TimeSpan timeout, Func<string> why)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done() && sw.Elapsed < timeout) Thread.Sleep(20);
-        Assert.True(done(), why());
-    }
-
     [Fact]
     public void F6_runs_the_checkpoint_t_hands_over_to_the_teleoperator_and_back_the_counter_shows_takeover_frames_and_space_stops_it()
     {
@@ -49,13 +43,13 @@ public sealed class TuiTakeoverTests
 
         app.InjectKey(Key.F6);
         Assert.True(rig.IsRunningPolicy, $"F6 did not start a policy run: {rig.LastOutcome}");
-        WaitFor(() => rig.RolloutProgress is { Tick: > 10 } || !rig.IsRunningPolicy, TimeSpan.FromSeconds(60), () => $"the policy never drove: {rig.LastOutcome}");
+        Eventually.WaitFor(() => rig.RolloutProgress is { Tick: > 10 } || !rig.IsRunningPolicy, TimeSpan.FromSeconds(60), () => $"the policy never drove: {rig.LastOutcome}");
         Assert.True(rig.IsRunningPolicy, $"the policy run ended early: {rig.LastOutcome}");
         Assert.Contains("policy drives", Screen());
 
         app.InjectKey(Key.T);
         Assert.True(rig.Takeover.Requested);
-        WaitFor(() => rig.RolloutProgress is { InTakeover: true, TakeoverTicks: > 10 }, TimeSpan.FromSeconds(30), () => $"no takeover frames: {rig.RolloutProgress}");
+        Eventually.WaitFor(() => rig.RolloutProgress is { InTakeover: true, TakeoverTicks: > 10 }, TimeSpan.FromSeconds(30), () => $"no takeover frames: {rig.RolloutProgress}");
         var screen = Screen();
         Assert.Contains("TAKEOVER", screen);
         Assert.Contains("run: PERSON drives, takeovers 1", screen);
@@ -63,7 +57,7 @@ public sealed class TuiTakeoverTests
 
         app.InjectKey(Key.T);
         Assert.False(rig.Takeover.Requested);
-        WaitFor(() => rig.RolloutProgress is { InTakeover: false }, TimeSpan.FromSeconds(30), () => "the policy did not drive again after the second t");
+        Eventually.WaitFor(() => rig.RolloutProgress is { InTakeover: false }, TimeSpan.FromSeconds(30), () => "the policy did not drive again after the second t");
 
         // E-stop: torque off when the key handler returns; the run ends and its counts stay on screen.
         app.InjectKey(Key.Space);
