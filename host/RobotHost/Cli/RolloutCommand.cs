@@ -32,8 +32,8 @@ public static class RolloutCommand
         var cameras = new Option<string[]>("--cameras") { Description = "Camera keys, comma-separated or repeated, named as in training", AllowMultipleArgumentsPerToken = false };
         var cameraOptions = new Option<string[]>("--camera-option") { Description = "Camera config name=value for every camera, or KEY.name=value / INDEX.name=value for one (repeatable)", AllowMultipleArgumentsPerToken = false };
         var fps = new Option<double?>("--fps") { Description = "Control rate, Hz (default: the policy's training fps)" };
-        var duration = new Option<double?>("--duration") { Description = "Seconds per episode (default: until Space, q or Ctrl+C)" };
-        var episodes = new Option<int>("--episodes") { Description = "Episodes (the policy is reset before each; needs --duration)", DefaultValueFactory = _ => 1 };
+        var duration = new Option<double?>("--duration") { Description = "Seconds per episode (default: until Space, q or Ctrl+C; with --root: 60, or n/→ ends the episode)" };
+        var episodes = new Option<int>("--episodes") { Description = "Episodes (the policy is reset before each; needs --duration, or --root to record them)", DefaultValueFactory = _ => 1 };
         var reset = new Option<double>("--reset-time") { Description = "Seconds between episodes while the robot holds position", DefaultValueFactory = _ => 0 };
         var maxStep = new Option<float>("--max-step") { Description = "Largest goal change from the present position per tick (degrees)", DefaultValueFactory = _ => 10f };
         var watchdog = new Option<int>("--watchdog-ms") { Description = "Deadline for policy inference and bus I/O per tick; misses hold, repeated misses turn torque off", DefaultValueFactory = _ => 100 };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RobotHost.Recording;
 using RobotHost.Tests.Rollout;
 using RobotHost.Tests.Shared;
