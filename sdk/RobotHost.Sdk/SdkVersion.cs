@@ -12,6 +12,6 @@ public static class SdkVersion
     /// <summary>Minor version: plugins built against an older or equal minor load.</summary>
     public const int Minor = 1;
 
-    /// <summary>The version as text, e.g. "1.0".</summary>
+    /// <summary>The version as text, e.g. "1.1".</summary>
     public static string Text => $"{Major}.{Minor}";
 }

@@ -109,4 +109,48 @@ public sealed class TeleoperationTests
         Assert.True(arm.Servos.Servos.All(s => s.TorqueEnabled));
         follower.Disconnect();
     }
+
+    [Fact]
+    public void The_leader_mirrors_goals_with_torque_within_its_step_and_limits_and_goes_limp_when_mirroring_ends()
+    {
+        var dir = Arms.TempDir();
+        using var leaderArm = VirtualSo101.StartCalibratedArm(dir, "mirror_leader");
+        using var leader = new So101Leader(new So101LeaderConfig { Port = leaderArm.PortPath, Id = "mirror_leader", CalibrationDir = dir, ReplyTimeoutMs = 250, MaxRelativeTarget = 5f }, new TestContext(null));
+        Wait.Bounded(() => leader.Connect());
+        Assert.True(Arms.AllTorqueOff(leaderArm));
+        var start = leader.GetAction().Values;
+
+        Assert.True(leader.BeginMirroring());
+        Assert.True(leaderArm.Servos.Servos.All(s => s.TorqueEnabled), "mirroring did not turn the leader's torque on");
+        // A goal 40° away arrives at most 5° per call; the elbow's goal far beyond its range stops at range_max.
+        var goals = new Dictionary<string, float>(start) { ["shoulder_pan.pos"] = start["shoulder_pan.pos"] + 40, ["elbow_flex.pos"] = 500 };
+        var pans = new List<float>();
+        for (var i = 0; i < 30; i++)
+        {
+            pans.Add(leader.GetAction().Values["shoulder_pan.pos"]);
+            leader.Mirror(new RobotAction(goals));
+            Thread.Sleep(20);
+        }
+        Assert.True(Wait.Until(() => Math.Abs(leader.GetAction().Values["shoulder_pan.pos"] - (start["shoulder_pan.pos"] + 40)) < 1f), "the leader did not reach the mirrored goal");
+        var steps = pans.Zip(pans.Skip(1), (a, b) => Math.Abs(b - a)).ToList();
+        Assert.True(steps.Max() <= 5f + 0.5f, $"the leader moved {steps.Max():F1}° in one call; max step is 5° ({string.Join(", ", steps.Select(x => x.ToString("F1")))})");
+        Arms.AssertGoalsWithinLimits(leaderArm);
+
+        leader.EndMirroring();
+        Assert.True(Arms.AllTorqueOff(leaderArm), "ending mirroring left torque on");
+        // Limp again: a hand moves it, and further goals are ignored.
+        var pan = leaderArm.Servos.Joint("shoulder_pan");
+        pan.MoveByHand(pan.PresentPosition - 200);
+        leader.Mirror(new RobotAction(goals));
+        Assert.True(Arms.AllTorqueOff(leaderArm));
+        Assert.True(leader.GetAction().Values["shoulder_pan.pos"] < start["shoulder_pan.pos"] + 40 - 10);
+
+        // A leader configured without mirroring says so instead of turning torque on.
+        leader.Disconnect();
+        using var limp = new So101Leader(new So101LeaderConfig { Port = leaderArm.PortPath, Id = "mirror_leader", CalibrationDir = dir, ReplyTimeoutMs = 250, Mirror = false }, new TestContext(null));
+        Wait.Bounded(() => limp.Connect());
+        Assert.False(limp.BeginMirroring());
+        Assert.True(Arms.AllTorqueOff(leaderArm));
+        limp.Disconnect();
+    }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using RobotHost.Control;
 using RobotHost.Plugins;
 using RobotHost.Sdk;
 using ScottPlot;
@@ -217,33 +218,21 @@ public static class DatasetCommand
         var episode = FindEpisode(reader, episodeIndex);
         var actionFeature = reader.Schema[FeatureKeys.Action];
         var names = actionFeature.Names ?? throw new RobotHostException($"dataset {reader.Root} has no joint names for 'action'; cannot map it to a robot");
-        using var robot = catalog.CreateRobot(robotKey, robotOptions);
-        var robotNames = robot.ActionFeature.Names ?? names;
+        using var rig = Rig.Create(catalog, new RigSpec(robotKey, robotOptions), log);
+        var robotNames = rig.Robot.ActionFeature.Names ?? names;
         var missing = robotNames.Except(names).ToList();
         if (missing.Count > 0)
             throw new RobotHostException($"robot '{robotKey}' expects actions {string.Join(", ", missing)} that dataset {reader.Root} does not have ({string.Join(", ", names)})");
-        var period = TimeSpan.FromSeconds(1.0 / reader.Schema.Fps);
-        var sent = 0;
-        try
+        // Torque goes off whatever happens (end, Ctrl+C, a motor error): the rig disconnects the robot on dispose.
+        rig.Connect();
+        var clock = Stopwatch.StartNew();
+        var sent = (int)new RateLoop(reader.Schema.Fps).Run(i =>
         {
-            robot.Connect();
-            var clock = Stopwatch.StartNew();
-            for (var i = episode.FromIndex; i < episode.ToIndex; i++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var vector = reader.GetFrame(i, withImages: false).Values[FeatureKeys.Action];
-                robot.SendAction(RobotAction.FromVector(names, vector));
-                sent++;
-                var due = period * sent - clock.Elapsed;
-                if (due > TimeSpan.Zero) cancel.WaitHandle.WaitOne(due);
-            }
-            log.LogInformation("Replayed episode {Episode} ({Frames} actions) on {Robot} in {Seconds:F2} s", episode.EpisodeIndex, sent, robotKey, clock.Elapsed.TotalSeconds);
-            return sent;
-        }
-        finally
-        {
-            // Torque off whatever happened (end, Ctrl+C, a motor error).
-            robot.Disconnect();
-        }
+            var vector = reader.GetFrame(episode.FromIndex + (int)i, withImages: false).Values[FeatureKeys.Action];
+            rig.Robot.SendAction(RobotAction.FromVector(names, vector));
+            return episode.FromIndex + i + 1 < episode.ToIndex;
+        }, cancel);
+        log.LogInformation("Replayed episode {Episode} ({Frames} actions) on {Robot} in {Seconds:F2} s", episode.EpisodeIndex, sent, robotKey, clock.Elapsed.TotalSeconds);
+        return sent;
     }
 }

@@ -11,6 +11,7 @@ namespace RobotHost.Cli;
 /// [--reset-time S] [--robot-option k=v…] [--teleop-option k=v…] [--camera-option [CAM.]k=v…]</c>: the operator's
 /// terminal UI. With no options it opens on the simulated rig (sim_so101 + sim_expert + sim_front at 160×120).
 /// Keys: Space/F12 e-stop, g/F5 start recording, n/→ next, r/← re-record, q/Esc stop (quit when idle), s snapshot,
+/// F6 run the checkpoint on the rig (t: the teleoperator takes over and hands back; q stops),
 /// l train/eval panel, t train, e evaluate, x cancel, p/o/+/−/[/] policy, preset, steps, rollouts, F9 rescan plugins.
 /// Train/eval options: [--policy KEY] [--preset P] [--train-steps N] [--train-dataset DIR] [--checkpoint DIR] [--env KEY]
 /// [--env-option k=v…] [--eval-episodes N] [--eval-max-steps N].
@@ -41,7 +42,7 @@ public static class TuiCommand
         var envOptions = new Option<string[]>("--env-option") { Description = "Environment config name=value (repeatable; default for pick_place: cameras and image size of the dataset)", AllowMultipleArgumentsPerToken = false };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Rollouts per evaluation ([/] change)", DefaultValueFactory = _ => 10 };
         var evalMaxSteps = new Option<int?>("--eval-max-steps") { Description = "Step limit per rollout (default: the environment's)" };
-        var command = new Command("tui", "Terminal UI at the robot: rig view with joint bars and loop timing, camera preview, recording (g start, n next, r re-record, q stop), training and evaluation (l panel, t train, e eval, x cancel), log, plugin rescan (F9), e-stop on Space/F12")
+        var command = new Command("tui", "Terminal UI at the robot: rig view with joint bars and loop timing, camera preview, recording (g start, n next, r re-record, q stop), policy run with takeover (F6 run, t take over/hand back, q stop), training and evaluation (l panel, t train, e eval, x cancel), log, plugin rescan (F9), e-stop on Space/F12")
         {
             robot, teleop, cameras, root, episodes, episodeTime, resetTime, fps, task, robotOptions, teleopOptions, cameraOptions,
             policy, preset, trainSteps, trainDataset, checkpoint, env, envOptions, evalEpisodes, evalMaxSteps,

@@ -34,6 +34,6 @@ public sealed record LoopStats(
     public double MeasuredHz => PeriodMeanMs > 0 ? 1000.0 / PeriodMeanMs : 0;
 
     /// <summary>One line for logs and progress displays.</summary>
-    public override string ToString() =>
-        $"{MeasuredHz:F1} Hz (target {1000.0 / TargetPeriodMs:F1}), period p50 {PeriodP50Ms:F2} p99 {PeriodP99Ms:F2} max {PeriodMaxMs:F2} ms, jitter {JitterMs:F2} ms, body p50 {BodyP50Ms:F2} p99 {BodyP99Ms:F2} ms, overruns {Overruns}/{Ticks}";
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{MeasuredHz:F1} Hz (target {1000.0 / TargetPeriodMs:F1}), period p50 {PeriodP50Ms:F2} p99 {PeriodP99Ms:F2} max {PeriodMaxMs:F2} ms, jitter {JitterMs:F2} ms, body p50 {BodyP50Ms:F2} p99 {BodyP99Ms:F2} ms, overruns {Overruns}/{Ticks}");
 }

@@ -1,3 +1,5 @@
+using RobotHost.Control;
+
 namespace RobotHost.Recording;
 
 /// <summary>
@@ -85,6 +87,9 @@ public sealed record RecordOptions
 
     /// <summary>True in gym mode.</summary>
     public bool IsEnvironmentMode => EnvironmentKey is not null;
+
+    /// <summary>The rig these options name: robot, teleoperator and cameras by key.</summary>
+    public RigSpec RigSpec => new(RobotKey ?? "", RobotOptions, TeleopKey, TeleopOptions, CameraKeys, CameraOptions);
 
     /// <summary>
     /// Frames the queue holds at <paramref name="fps"/> with frames of <paramref name="frameBytes"/> (all cameras). The next

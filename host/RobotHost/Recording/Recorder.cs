@@ -62,46 +62,23 @@ public sealed class Recorder
             return Record(environment, format, options, control, progress, cancel);
         }
 
-        var created = new List<IDisposable>();
-        try
-        {
-            var robot = session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions);
-            created.Add(robot);
-            var teleop = session.Catalog.CreateTeleoperator(options.TeleopKey!, options.TeleopOptions);
-            created.Add(teleop);
-            var cameras = new List<ICamera>();
-            for (var i = 0; i < options.CameraKeys.Count; i++)
-            {
-                var camera = session.Catalog.CreateCamera(options.CameraKeys[i], i < options.CameraOptions.Count ? options.CameraOptions[i] : null);
-                created.Add(camera);
-                cameras.Add(camera);
-            }
-            return Record(new RecordingRig(robot, teleop, cameras), format, options, control, progress, cancel);
-        }
-        finally
-        {
-            // Robot first (created first): disposing a robot also leaves its torque off.
-            foreach (var component in created)
-            {
-                try { component.Dispose(); }
-                catch (Exception e) { _log.LogError(e, "releasing {Component} failed", component.GetType().Name); }
-            }
-        }
+        using var rig = Rig.Create(session.Catalog, options.RigSpec, _log);
+        return Record(rig, format, options, control, progress, cancel);
     }
 
     /// <summary>
-    /// Records with devices the caller created (and still owns: they are connected here and disconnected at the end,
-    /// not disposed). <see cref="RecordOptions.RobotKey"/> and friends are ignored.
+    /// Records with a rig the caller created (and still owns: it is connected here and disconnected at the end, not
+    /// disposed). <see cref="RecordOptions.RobotKey"/> and friends are ignored.
     /// </summary>
-    public RecordResult Record(RecordingRig rig, IDatasetFormat format, RecordOptions options, IRecordControl? control = null,
+    public RecordResult Record(Rig rig, IDatasetFormat format, RecordOptions options, IRecordControl? control = null,
         IProgress<RecordProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(rig);
         ThrowIfInvalid(options with { RobotKey = options.RobotKey ?? "given", TeleopKey = options.TeleopKey ?? "given", EnvironmentKey = null, CameraKeys = [], CameraOptions = [] });
         var fps = options.Fps ?? 30;
         _log.LogInformation("recording {Episodes} episode(s) of up to {EpisodeTime} s at {Fps} fps from {Robot} + {Teleop} + cameras [{Cameras}] to {Root} (realtime {Realtime})",
-            options.Episodes, options.EpisodeTimeS, fps, rig.Robot.RobotType, rig.Teleoperator.GetType().Name, string.Join(", ", rig.Cameras.Select(c => c.Name)), options.Root, options.Realtime);
-        using var source = new RigSource(rig, _log, options.CameraWarmup);
+            options.Episodes, options.EpisodeTimeS, fps, rig.Robot.RobotType, rig.Teleoperator?.GetType().Name ?? "no teleoperator", string.Join(", ", rig.Cameras.Select(c => c.Name)), options.Root, options.Realtime);
+        using var source = new RigSource(rig, options.CameraWarmup);
         return Run(source, format, options, fps, "teleoperated demonstration", control, progress, cancel);
     }
 
@@ -139,6 +116,20 @@ public sealed class Recorder
         using var source = new EnvironmentSource(environment, options.RobotType ?? options.EnvironmentKey ?? environment.TaskName, mix);
         var result = Run(source, format, options, options.Fps ?? environment.Fps, environment.TaskName, null, progress, cancel);
         return (result, source.PolicyTicks, source.ExpertTicks, source.InvalidPolicyTicks);
+    }
+
+    /// <summary>
+    /// Records frames another loop body produces (a policy rollout with takeover), with the same episodes, keys, writer
+    /// and timing as a teleoperated recording. The source is disposed (torque off) on every path.
+    /// </summary>
+    internal RecordResult Record(IFrameSource source, IDatasetFormat format, RecordOptions options, int fps, string defaultTask,
+        IRecordControl? control, IProgress<RecordProgress>? progress, CancellationToken cancel)
+    {
+        using (source)
+        {
+            ThrowIfInvalid(options with { RobotKey = options.RobotKey ?? "given", TeleopKey = options.TeleopKey ?? "given", EnvironmentKey = null, CameraKeys = [], CameraOptions = [] });
+            return Run(source, format, options, fps, defaultTask, control, progress, cancel);
+        }
     }
 
     private static void ThrowIfInvalid(RecordOptions options)

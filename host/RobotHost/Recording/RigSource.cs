@@ -1,16 +1,16 @@
-using Microsoft.Extensions.Logging;
+using RobotHost.Control;
 using RobotHost.Sdk;
 
 namespace RobotHost.Recording;
 
 /// <summary>
 /// Robot + teleoperator + cameras as a frame source. Connecting turns torque on; <see cref="Dispose"/> disconnects the
-/// robot first (torque off) and never throws, so it is safe on every exit path.
+/// rig (robot first: torque off) and never throws, so it is safe on every exit path.
 /// </summary>
 internal sealed class RigSource : IFrameSource
 {
-    private readonly RecordingRig _rig;
-    private readonly ILogger _log;
+    private readonly Rig _rig;
+    private readonly ITeleoperator _teleoperator;
     private readonly IReadOnlyList<string> _stateNames;
     private readonly IReadOnlyList<string> _actionNames;
     private readonly string[] _imageKeys;
@@ -18,14 +18,14 @@ internal sealed class RigSource : IFrameSource
     private readonly ITaskFeedback? _feedback;
     private int _disposed;
 
-    public RigSource(RecordingRig rig, ILogger log, TimeSpan cameraWarmup)
+    public RigSource(Rig rig, TimeSpan cameraWarmup)
     {
         _rig = rig;
-        _log = log;
         var robot = rig.Robot;
+        _teleoperator = rig.Teleoperator ?? throw new RobotHostException("recording needs a teleoperator to produce the actions; pass --teleop (e.g. so101_leader or sim_expert)");
         _stateNames = robot.StateFeature.Names ?? throw new RobotHostException($"robot {robot.RobotType} has no names for {robot.StateFeature.Key}; its plugin must name the state elements");
         _actionNames = robot.ActionFeature.Names ?? throw new RobotHostException($"robot {robot.RobotType} has no names for {robot.ActionFeature.Key}; its plugin must name the action elements");
-        var teleopNames = rig.Teleoperator.ActionFeature.Names ?? [];
+        var teleopNames = _teleoperator.ActionFeature.Names ?? [];
         var missing = _actionNames.Except(teleopNames).ToList();
         if (missing.Count > 0)
             throw new RobotHostException($"the teleoperator's actions ({string.Join(", ", teleopNames)}) lack {string.Join(", ", missing)} that robot {robot.RobotType} needs; pick a teleoperator made for this robot");
@@ -37,26 +37,8 @@ internal sealed class RigSource : IFrameSource
         _lastFrames = new CameraFrame?[rig.Cameras.Count];
         _feedback = robot as ITaskFeedback;
 
-        try
-        {
-            robot.Connect();
-            rig.Teleoperator.Connect();
-            for (var i = 0; i < rig.Cameras.Count; i++)
-            {
-                var camera = rig.Cameras[i];
-                camera.Connect();
-                // The first frame proves the camera streams at the size the dataset will declare.
-                var first = camera.Read(cameraWarmup);
-                if (first.Width != camera.Width || first.Height != camera.Height || !first.IsWellFormed)
-                    throw new RobotHostException($"camera '{camera.Name}' delivers {first.Width}×{first.Height} frames but reports {camera.Width}×{camera.Height}; fix its width/height options");
-                _lastFrames[i] = first;
-            }
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        rig.Connect(cameraWarmup);
+        for (var i = 0; i < _lastFrames.Length; i++) _lastFrames[i] = rig.FirstFrames[i];
 
         var features = new List<FeatureSpec> { robot.StateFeature, robot.ActionFeature };
         features.AddRange(rig.Cameras.Select(c => FeatureSpec.Video(FeatureKeys.Image(c.Name), c.Height, c.Width)));
@@ -72,7 +54,7 @@ internal sealed class RigSource : IFrameSource
     {
         // Robot first: a simulator places the scene that the expert then plans in and the cameras then render.
         (_rig.Robot as IEpisodeAware)?.OnEpisodeStart(episodeIndex, seed);
-        (_rig.Teleoperator as IEpisodeAware)?.OnEpisodeStart(episodeIndex, seed);
+        (_teleoperator as IEpisodeAware)?.OnEpisodeStart(episodeIndex, seed);
         foreach (var camera in _rig.Cameras) (camera as IEpisodeAware)?.OnEpisodeStart(episodeIndex, seed);
     }
 
@@ -95,7 +77,7 @@ internal sealed class RigSource : IFrameSource
             _lastFrames[i] = frame;
             images[_imageKeys[i]] = frame!;
         }
-        var goal = _rig.Teleoperator.GetAction();
+        var goal = _teleoperator.GetAction();
         // Record what the robot really sent (after its limits and max-step clamp), as LeRobot does.
         var sent = _rig.Robot.SendAction(goal);
         var values = new Dictionary<string, float[]>(4)
@@ -118,21 +100,12 @@ internal sealed class RigSource : IFrameSource
     public void ResetTick()
     {
         _rig.Robot.GetObservation();
-        _rig.Robot.SendAction(_rig.Teleoperator.GetAction());
+        _rig.Robot.SendAction(_teleoperator.GetAction());
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        // Torque off first: whatever else fails, the arm must go limp (docs/architecture.md, "Safety").
-        Try("robot", _rig.Robot.Disconnect);
-        Try("teleoperator", _rig.Teleoperator.Disconnect);
-        foreach (var camera in _rig.Cameras) Try($"camera {camera.Name}", camera.Disconnect);
-    }
-
-    private void Try(string what, Action action)
-    {
-        try { action(); }
-        catch (Exception e) { _log.LogError(e, "disconnecting the {What} failed", what); }
+        // The rig turns torque off first: whatever else fails, the arm must go limp.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _rig.Disconnect();
     }
 }

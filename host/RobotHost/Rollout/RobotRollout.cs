@@ -1,9 +1,11 @@
+using RobotHost.Control;
+using RobotHost.Recording;
 using RobotHost.Sdk;
 using RobotHost.Training;
 
 namespace RobotHost.Rollout;
 
-/// <summary>A rollout from keys and a checkpoint path (the CLI, scripts and the TUI): creates the devices, runs <see cref="RolloutRunner"/>, releases everything.</summary>
+/// <summary>A rollout from keys and a checkpoint path (the CLI, scripts and the TUI): creates the rig, runs <see cref="RolloutRunner"/>, releases everything.</summary>
 public static class RobotRollout
 {
     /// <summary>
@@ -13,30 +15,39 @@ public static class RobotRollout
     /// <exception cref="RobotHostException">Bad checkpoint/keys/options, a mismatch between policy and robot, or the watchdog stopped the rollout.</exception>
     public static RolloutResult Run(HostSession session, IReadOnlyList<string> checkpoints, string robotKey, IReadOnlyDictionary<string, string> robotOptions,
         IReadOnlyList<string> cameraKeys, IReadOnlyList<IReadOnlyDictionary<string, string>> cameraOptions, RolloutOptions options,
-        IProgress<RolloutProgress>? progress, CancellationToken cancel)
+        IProgress<RolloutProgress>? progress, CancellationToken cancel) =>
+        Run(session, checkpoints, new RigSpec(robotKey, robotOptions, null, null, cameraKeys, cameraOptions), options, progress: progress, cancel: cancel);
+
+    /// <summary>
+    /// A rollout on the rig of <paramref name="rigSpec"/>; its teleoperator, when named, takes over from the policy while
+    /// <paramref name="takeover"/> asks for it (human-gated DAgger). With <paramref name="recording"/> every tick is recorded
+    /// into a dataset with who drove it (<see cref="FeatureKeys.Source"/>, <see cref="FeatureKeys.Intervention"/>), in
+    /// episodes controlled by <paramref name="control"/> as in <c>record</c>; its keys, episode count, length and reset time
+    /// apply, and the rollout's own duration and episodes do not. Torque goes off on every exit path.
+    /// </summary>
+    /// <exception cref="RobotHostException">Bad checkpoint/keys/options, a mismatch between policy and rig, a dataset problem, or the watchdog stopped the rollout.</exception>
+    public static RolloutResult Run(HostSession session, IReadOnlyList<string> checkpoints, RigSpec rigSpec, RolloutOptions options,
+        RecordOptions? recording = null, TakeoverSwitch? takeover = null, IRecordControl? control = null,
+        IProgress<RolloutProgress>? progress = null, IProgress<RecordProgress>? recordProgress = null, CancellationToken cancel = default)
     {
         options.Validate();
         var log = session.CreateLogger("RobotHost.Rollout");
         using var policy = PolicyLoader.Load(session, checkpoints);
-        var robot = session.Catalog.CreateRobot(robotKey, robotOptions);
-        var cameras = new List<ICamera>();
-        try
+        using var rig = Rig.Create(session.Catalog, rigSpec, log);
+        // The runner checks the policy against the robot, cameras and teleoperator before anything connects or moves.
+        var runner = new RolloutRunner(rig, policy, options, log, takeover);
+        if (recording is null)
         {
-            for (var i = 0; i < cameraKeys.Count; i++) cameras.Add(session.Catalog.CreateCamera(cameraKeys[i], i < cameraOptions.Count ? cameraOptions[i] : new Dictionary<string, string>()));
-            var runner = new RolloutRunner(robot, cameras, policy, options, log);
-            foreach (var camera in cameras) camera.Connect();
-            robot.Connect();
+            rig.Connect();
             return runner.Run(progress, cancel);
         }
-        finally
-        {
-            robot.Disconnect();
-            robot.Dispose();
-            foreach (var camera in cameras)
-            {
-                camera.Disconnect();
-                camera.Dispose();
-            }
-        }
+        var fps = (int)Math.Round(runner.Hz);
+        var recordOptions = recording with { RobotKey = rigSpec.RobotKey, TeleopKey = rigSpec.TeleopKey ?? "policy", Fps = fps, Realtime = true };
+        var format = session.Catalog.DatasetFormat(recordOptions.Format);
+        var recorder = new Recorder(session.CreateLogger("RobotHost.Recording"));
+        var recorded = recorder.Record(new RolloutSource(runner, rig, recordOptions.CameraWarmup), format, recordOptions, fps, "policy rollout",
+            control, recordProgress, cancel);
+        var stop = recorded.StopReason == RecordStopReason.Cancelled ? RolloutStop.Cancelled : RolloutStop.Completed;
+        return runner.Result(stop, recorded.Episodes.Count, recorded.Loop) with { Recording = recorded };
     }
 }

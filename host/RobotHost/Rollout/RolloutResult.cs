@@ -1,4 +1,5 @@
 using RobotHost.Control;
+using RobotHost.Recording;
 
 namespace RobotHost.Rollout;
 
@@ -24,8 +25,23 @@ public enum RolloutStop
 public sealed record RolloutResult(RolloutStop Stop, int Episodes, long Ticks, long PolicyActions, long Holds, long GarbageActions,
     long DeadlineMisses, long StepLimited, LoopStats Loop)
 {
+    /// <summary>Handovers from the policy to the person at the teleoperator.</summary>
+    public long Takeovers { get; init; }
+
+    /// <summary>Ticks the person drove (the takeover frames of a recorded rollout).</summary>
+    public long TakeoverTicks { get; init; }
+
+    /// <summary>Largest goal change from the present position in the second after any handover (bounded by the max step).</summary>
+    public float HandoverMaxStep { get; init; }
+
+    /// <summary>The dataset episodes, when the rollout was recorded.</summary>
+    public RecordResult? Recording { get; init; }
+
     /// <summary>Summary lines for the console.</summary>
     public string Summary() =>
         $"rollout {(Stop == RolloutStop.Completed ? "completed" : "cancelled")}: {Episodes} episode(s), {Ticks} ticks, {PolicyActions} policy actions, " +
-        $"{Holds} holds ({GarbageActions} garbage actions, {DeadlineMisses} missed deadlines), {StepLimited} step-limited\nloop: {Loop}";
+        $"{Holds} holds ({GarbageActions} garbage actions, {DeadlineMisses} missed deadlines), {StepLimited} step-limited" +
+        (Takeovers > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\ntakeover: {Takeovers} handover(s), {TakeoverTicks} ticks driven by the person, largest step after a handover {HandoverMaxStep:F2}") : "") +
+        (Recording is null ? "" : $"\n{Recording.Summary()}") +
+        $"\nloop: {Loop}";
 }

@@ -18,13 +18,17 @@ namespace RobotHost.Rollout;
 /// <see cref="RolloutOptions.MaxConsecutiveMisses"/> in a row, or one miss of <see cref="RolloutOptions.HardMissPeriods"/> periods, turns torque
 /// off and fails with a <see cref="RobotHostException"/>. A monitor thread turns torque off if one bus call hangs that long.</item>
 /// <item>Torque off (<see cref="IRobot.Disconnect"/>) on every exit path: end, cancellation, exception.</item>
+/// <item>Takeover (human-gated DAgger): when the rig has a teleoperator, <see cref="Takeover"/> hands the robot to it and back.
+/// A teleoperator that can (<see cref="IMirrorsRobot"/>) follows the robot's goals while the policy drives and goes limp at
+/// takeover; every goal, the person's too, stays within the max step of the present position, so a handover ramps.</item>
 /// </list>
-/// The runner disconnects the robot it is given; cameras and the policy stay the caller's.
+/// The runner disconnects the rig it is given (robot first, then teleoperator and cameras); the policy stays the caller's.
 /// </summary>
 public sealed class RolloutRunner
 {
     private const int LoggedGarbage = 5;
 
+    private readonly Rig _rig;
     private readonly IRobot _robot;
     private readonly IReadOnlyList<ICamera> _cameras;
     private readonly IPolicy _policy;
@@ -38,12 +42,37 @@ public sealed class RolloutRunner
     private volatile string? _monitorTrip;
     private long _inferenceStart; // Stopwatch ticks when the policy call in flight started
     private InferenceWorker? _worker;
+    private Counts _counts = new();
+    private Task<float[]>? _inference;
+    private CancellationTokenSource? _monitorStop;
+    private Thread? _monitor;
+    private readonly ITeleoperator? _takeover;
+    private readonly IMirrorsRobot? _mirror;
+    private bool _inTakeover;
+    private bool _mirroring;
+    private int _rampTicks; // ticks after a handover whose step is still measured
 
     /// <summary>A runner for one robot, its cameras and a loaded policy.</summary>
     /// <exception cref="RobotHostException">The policy's features do not match the robot's or the cameras'.</exception>
     public RolloutRunner(IRobot robot, IReadOnlyList<ICamera> cameras, IPolicy policy, RolloutOptions options, ILogger log)
+        : this(new Rig(robot, null, cameras, log), policy, options, log)
     {
+    }
+
+    /// <summary>A runner for a rig (robot and cameras; the runner disconnects the whole rig when it ends) and a loaded policy.</summary>
+    /// <exception cref="RobotHostException">The policy's features do not match the robot's or the cameras'.</exception>
+    /// <param name="rig">Robot and cameras; its teleoperator, when there is one, is who takes over from the policy.</param>
+    /// <param name="policy">The loaded policy.</param>
+    /// <param name="options">Rate, length and safety limits.</param>
+    /// <param name="log">Where the rollout logs.</param>
+    /// <param name="takeover">Who drives; flipped from any thread (the t key). A new one when null.</param>
+    public RolloutRunner(Rig rig, IPolicy policy, RolloutOptions options, ILogger log, TakeoverSwitch? takeover = null)
+    {
+        ArgumentNullException.ThrowIfNull(rig);
         options.Validate();
+        _rig = rig;
+        var robot = rig.Robot;
+        var cameras = rig.Cameras;
         _robot = robot;
         _cameras = cameras;
         _policy = policy;
@@ -67,7 +96,25 @@ public sealed class RolloutRunner
         if (absentCameras.Count > 0)
             throw new RobotHostException($"policy '{policy.Info.PolicyType}' needs camera(s) {string.Join(", ", absentCameras)}; add them with --cameras (have: {(cameras.Count == 0 ? "none" : string.Join(", ", cameras.Select(c => c.Name)))})");
         _guard = new ActionGuard(_actionNames, options.ActionLow, options.ActionHigh, options.MagnitudeLimit);
+        _takeover = rig.Teleoperator;
+        _mirror = _takeover as IMirrorsRobot;
+        Takeover = takeover ?? new TakeoverSwitch();
+        if (_takeover is not null)
+        {
+            var lacks = _actionNames.Except(_takeover.ActionFeature.Names ?? []).ToList();
+            if (lacks.Count > 0)
+                throw new RobotHostException($"the takeover teleoperator's actions lack {string.Join(", ", lacks)} that policy '{policy.Info.PolicyType}' drives; pick a teleoperator made for robot '{robot.RobotType}' (e.g. so101_leader for so101_follower)");
+        }
     }
+
+    /// <summary>Who drives: the t key flips it. Without a teleoperator in the rig the policy always drives.</summary>
+    public TakeoverSwitch Takeover { get; }
+
+    /// <summary>Handovers from the policy to the person so far.</summary>
+    public long Takeovers => Interlocked.Read(ref _counts.Takeovers);
+
+    /// <summary>Ticks the person drove so far.</summary>
+    public long TakeoverTicks => Interlocked.Read(ref _counts.TakeoverTicks);
 
     /// <summary>Control rate in use, Hz.</summary>
     public double Hz => _hz;
@@ -80,26 +127,16 @@ public sealed class RolloutRunner
     public RolloutResult Run(IProgress<RolloutProgress>? progress = null, CancellationToken cancel = default)
     {
         var loop = new RateLoop(_hz);
-        var counts = new Counts();
         var episodes = 0;
         var stop = RolloutStop.Completed;
-        Task<float[]>? inference = null;
-        using var monitorStop = new CancellationTokenSource();
-        Thread? monitor = null;
         try
         {
-            if (!_robot.IsConnected) _robot.Connect();
-            _worker = new InferenceWorker(_policy);
-            monitor = StartMonitor(loop, monitorStop.Token);
-            WarmUp();
-            _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms",
-                _policy.Info.PolicyType, _robot.RobotType, _hz, _options.Episodes, _options.DurationSeconds is { } d ? $"{d} s" : "until stopped", _options.MaxStep, _options.WatchdogMs);
+            Start();
             for (var episode = 0; episode < _options.Episodes; episode++)
             {
                 if (episode > 0 && _options.ResetSeconds > 0) HoldFor(loop, _options.ResetSeconds, cancel);
                 episodes++;
-                Drain(ref inference);
-                _policy.Reset();
+                BeginEpisode();
                 loop.Restart();
                 var start = Stopwatch.GetTimestamp();
                 var lastReport = start;
@@ -108,17 +145,17 @@ public sealed class RolloutRunner
                 while (_options.DurationSeconds is not { } duration || Stopwatch.GetElapsedTime(start).TotalSeconds < duration)
                 {
                     loop.WaitForNextTick(cancel);
-                    sent = Tick(loop, counts, ref inference, cancel);
+                    sent = Step(cancel).Sent.Values;
                     tick++;
                     if (progress is not null && Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 0.5)
                     {
                         lastReport = Stopwatch.GetTimestamp();
-                        progress.Report(new RolloutProgress(episode, tick, Stopwatch.GetElapsedTime(start).TotalSeconds, counts.Holds, loop.Stats, sent));
+                        progress.Report(Progress(episode, tick, Stopwatch.GetElapsedTime(start).TotalSeconds, loop.Stats, sent));
                     }
                 }
                 loop.EndTick();
                 _log.LogInformation("rollout episode {Episode}: {Ticks} ticks, loop {Stats}", episode, tick, loop.Stats);
-                progress?.Report(new RolloutProgress(episode, tick, Stopwatch.GetElapsedTime(start).TotalSeconds, counts.Holds, loop.Stats, sent));
+                progress?.Report(Progress(episode, tick, Stopwatch.GetElapsedTime(start).TotalSeconds, loop.Stats, sent));
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -127,25 +164,73 @@ public sealed class RolloutRunner
         }
         finally
         {
-            monitorStop.Cancel();
-            // Torque off first: nothing below may delay it.
-            _robot.Disconnect();
-            monitor?.Join(TimeSpan.FromSeconds(1));
-            // A policy still computing must not run on after its caller disposes it.
-            Drain(ref inference);
-            _worker?.Dispose();
-            _worker = null;
+            Stop();
         }
         loop.EndTick();
-        var result = new RolloutResult(stop, episodes, counts.Ticks, counts.PolicyActions, counts.Holds, counts.Garbage, counts.Misses, counts.StepLimited, loop.Stats);
+        return Result(stop, episodes, loop.Stats);
+    }
+
+    /// <summary>Connects the rig if needed, starts the inference worker and the bus monitor, and warms the policy up.</summary>
+    internal void Start()
+    {
+        _counts = new Counts();
+        _inTakeover = _mirroring = false;
+        if (!_robot.IsConnected) _rig.Connect();
+        _worker = new InferenceWorker(_policy);
+        _monitorStop = new CancellationTokenSource();
+        _monitor = StartMonitor(_monitorStop.Token);
+        WarmUp();
+        StartMirroring();
+        _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms",
+            _policy.Info.PolicyType, _robot.RobotType, _hz, _options.Episodes, _options.DurationSeconds is { } d ? $"{d} s" : "until stopped", _options.MaxStep, _options.WatchdogMs);
+    }
+
+    /// <summary>A new episode: no action of the last one may arrive late, and the policy forgets its history.</summary>
+    internal void BeginEpisode()
+    {
+        Drain(ref _inference);
+        _policy.Reset();
+    }
+
+    /// <summary>Torque off first (the whole rig, robot first), then the monitor and the inference worker. Safe to call twice.</summary>
+    internal void Stop()
+    {
+        _monitorStop?.Cancel();
+        // Torque off first: nothing below may delay it.
+        _rig.Disconnect();
+        _monitor?.Join(TimeSpan.FromSeconds(1));
+        _monitor = null;
+        // A policy still computing must not run on after its caller disposes it.
+        Drain(ref _inference);
+        _worker?.Dispose();
+        _worker = null;
+        _monitorStop?.Dispose();
+        _monitorStop = null;
+    }
+
+    /// <summary>What the rollout did so far, with the timing of the loop that drove it.</summary>
+    internal RolloutResult Result(RolloutStop stop, int episodes, LoopStats loop)
+    {
+        var c = _counts;
+        var result = new RolloutResult(stop, episodes, c.Ticks, c.PolicyActions, c.Holds, c.Garbage, c.Misses, c.StepLimited, loop)
+        {
+            Takeovers = c.Takeovers, TakeoverTicks = c.TakeoverTicks, HandoverMaxStep = c.HandoverMaxStep,
+        };
         _log.LogInformation("rollout end ({Stop}), torque off: {Ticks} ticks, {Holds} holds, {Garbage} garbage, {Misses} missed deadlines, loop {Stats}",
             stop, result.Ticks, result.Holds, result.GarbageActions, result.DeadlineMisses, result.Loop);
         return result;
     }
 
-    private IReadOnlyDictionary<string, float> Tick(RateLoop loop, Counts counts, ref Task<float[]>? inference, CancellationToken cancel)
+    private RolloutProgress Progress(int episode, long tick, double elapsedS, LoopStats loop, IReadOnlyDictionary<string, float> sent) =>
+        new(episode, tick, elapsedS, _counts.Holds, loop, sent) { Takeovers = Takeovers, TakeoverTicks = TakeoverTicks, InTakeover = _inTakeover };
+
+    /// <summary>One control tick: observe, take the policy's action (or the person's, or hold), limit it, send it.</summary>
+    internal RolloutStep Step(CancellationToken cancel)
     {
+        var counts = _counts;
+        ref var inference = ref _inference;
         counts.Ticks++;
+        SwitchSourceIfAsked();
         var periodMs = 1000.0 / _hz;
         var hardMs = _options.HardMissPeriods * periodMs;
         var busWatch = Stopwatch.StartNew();
@@ -158,12 +243,17 @@ public sealed class RolloutRunner
         string? hold = null;
         var missed = false;
         float[]? action = null;
-        var images = new Dictionary<string, CameraFrame>();
-        foreach (var camera in _cameras)
-            if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
+        var images = ReadCameras();
         var noFrame = _neededCameras.FirstOrDefault(n => !images.ContainsKey(n));
 
-        if (_options.InferenceAhead)
+        if (_inTakeover)
+        {
+            // The person drives: the leader's pose is the goal, limited below like any goal, so a handover ramps.
+            var lead = Bus(_takeover!.GetAction);
+            action = _actionNames.Select(n => lead.Values.TryGetValue(n, out var x) ? x : float.NaN).ToArray();
+            Interlocked.Increment(ref counts.TakeoverTicks);
+        }
+        else if (_options.InferenceAhead)
         {
             // Pipelined: send what the worker computed from the previous tick's observation, then hand it this tick's.
             // The tick itself never waits for the network, so the loop keeps its period; the price is one period of latency.
@@ -231,7 +321,7 @@ public sealed class RolloutRunner
         {
             goal = (float[])action.Clone();
             if (StepLimiter.Limit(goal, present, _options.MaxStep)) counts.StepLimited++;
-            counts.PolicyActions++;
+            if (!_inTakeover) counts.PolicyActions++;
         }
         var names = _actionNames;
         if (goal.Any(float.IsNaN))
@@ -263,7 +353,79 @@ public sealed class RolloutRunner
         {
             counts.ConsecutiveMisses = 0;
         }
-        return sent.Values;
+        if (_rampTicks > 0)
+        {
+            _rampTicks--;
+            for (var i = 0; i < _actionNames.Count; i++)
+                if (sent.Values.TryGetValue(_actionNames[i], out var to) && float.IsFinite(present[i]))
+                    counts.HandoverMaxStep = Math.Max(counts.HandoverMaxStep, Math.Abs(to - present[i]));
+        }
+        if (_mirroring && !_inTakeover) MirrorQuietly(sent);
+        return new RolloutStep(observation, images, sent, _inTakeover ? FrameSource.Takeover : FrameSource.Policy);
+    }
+
+    /// <summary>Hands over between policy and person when the switch asks for it; the goal limit makes the follower ramp.</summary>
+    private void SwitchSourceIfAsked()
+    {
+        var want = _takeover is not null && Takeover.Requested;
+        if (want == _inTakeover) return;
+        _inTakeover = want;
+        _rampTicks = Math.Max(1, (int)Math.Ceiling(_hz)); // measure the steps for one second after the handover
+        if (want)
+        {
+            Interlocked.Increment(ref _counts.Takeovers);
+            // Leader torque off: the person starts from the pose it is in, which mirrored the follower.
+            if (_mirroring) StopMirroring();
+            _log.LogInformation("takeover #{Count}: {Teleop} drives {Robot}", _counts.Takeovers, _takeover!.GetType().Name, _robot.RobotType);
+        }
+        else
+        {
+            // An action computed before the takeover is stale, and the policy starts afresh from the pose the person left.
+            Drain(ref _inference);
+            // Reset only a policy at rest: a call still running after the drain's wait would race the reset.
+            if (_inference is null) _policy.Reset();
+            StartMirroring();
+            _log.LogInformation("the policy drives {Robot} again", _robot.RobotType);
+        }
+    }
+
+    private void StartMirroring()
+    {
+        if (_mirror is null || _mirroring) return;
+        try { _mirroring = _mirror.BeginMirroring(); }
+        catch (Exception e) when (e is RobotHostException or IOException or TimeoutException)
+        {
+            _log.LogWarning(e, "the leader cannot hold torque to mirror the follower; handovers ramp instead");
+        }
+    }
+
+    private void StopMirroring()
+    {
+        _mirroring = false;
+        try { _mirror!.EndMirroring(); }
+        catch (Exception e) when (e is RobotHostException or IOException or TimeoutException)
+        {
+            _log.LogWarning(e, "turning the leader's torque off at takeover failed");
+        }
+    }
+
+    private void MirrorQuietly(RobotAction sent)
+    {
+        try { Bus(() => { _mirror!.Mirror(sent); return true; }); }
+        catch (Exception e) when (_monitorTrip is null && e is not OperationCanceledException)
+        {
+            // The follower is what matters: a leader that stops answering only means handovers ramp from now on.
+            _log.LogWarning(e, "the leader stopped mirroring the follower; handovers ramp from now on");
+            StopMirroring();
+        }
+    }
+
+    private Dictionary<string, CameraFrame> ReadCameras()
+    {
+        var images = new Dictionary<string, CameraFrame>();
+        foreach (var camera in _cameras)
+            if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
+        return images;
     }
 
     private Task<float[]> StartInference(Observation observation, Dictionary<string, CameraFrame> images)
@@ -337,9 +499,7 @@ public sealed class RolloutRunner
     private void WarmUp()
     {
         var observation = Bus(_robot.GetObservation);
-        var images = new Dictionary<string, CameraFrame>();
-        foreach (var camera in _cameras)
-            if (camera.ReadLatest() is { } frame) images[camera.Name] = frame;
+        var images = ReadCameras();
         if (_neededCameras.Any(n => !images.ContainsKey(n))) return;
         // On the inference thread, where every later call runs: its first-call costs (libtorch's per-thread set-up) are paid here.
         StartInference(observation, images).GetAwaiter().GetResult();
@@ -347,17 +507,22 @@ public sealed class RolloutRunner
 
     private void HoldFor(RateLoop loop, double seconds, CancellationToken cancel)
     {
-        // Keep sending the present position: robots with their own watchdog turn torque off when no goal arrives.
         loop.Restart();
         var start = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
         {
             loop.WaitForNextTick(cancel);
-            var observation = Bus(_robot.GetObservation);
-            var present = _actionNames.Where(observation.Values.ContainsKey).ToDictionary(n => n, n => observation.Values[n]);
-            Bus(() => _robot.SendAction(new RobotAction(present)));
+            HoldTick();
         }
         loop.EndTick();
+    }
+
+    /// <summary>A tick between episodes: keep sending the present position, since robots with their own watchdog turn torque off when no goal arrives.</summary>
+    internal void HoldTick()
+    {
+        var observation = Bus(_robot.GetObservation);
+        var present = _actionNames.Where(observation.Values.ContainsKey).ToDictionary(n => n, n => observation.Values[n]);
+        Bus(() => _robot.SendAction(new RobotAction(present)));
     }
 
     private T Bus<T>(Func<T> call)
@@ -378,7 +543,7 @@ public sealed class RolloutRunner
         }
     }
 
-    private Thread StartMonitor(RateLoop loop, CancellationToken stop)
+    private Thread StartMonitor(CancellationToken stop)
     {
         var hardMs = Math.Max(_options.HardMissPeriods * 1000.0 / _hz, _options.WatchdogMs);
         var thread = new Thread(() =>
@@ -410,7 +575,8 @@ public sealed class RolloutRunner
 
     private sealed class Counts
     {
-        public long Ticks, PolicyActions, Holds, Garbage, Misses, StepLimited;
+        public long Ticks, PolicyActions, Holds, Garbage, Misses, StepLimited, Takeovers, TakeoverTicks;
+        public float HandoverMaxStep;
         public int ConsecutiveMisses;
     }
 }

@@ -1,22 +1,29 @@
 using Microsoft.Extensions.Logging;
+using RobotHost.Control;
 using RobotHost.Recording;
+using RobotHost.Rollout;
 using RobotHost.Sdk;
+using RobotHost.Training;
 
 namespace RobotHost.Tui;
 
 /// <summary>
 /// What the TUI drives: the rig's devices (created once, wrapped so the UI sees the loop's newest readings), a recording
-/// session on a background thread, and the e-stop. The UI thread only calls methods here and reads snapshots; the
+/// session or a policy run (the rig's teleoperator can take over) on a background thread, and the e-stop. The UI thread only calls methods here and reads snapshots; the
 /// control loop never waits for the UI.
 /// </summary>
 public sealed class RigController : IDisposable
 {
     private readonly HostSession _session;
     private readonly ILogger _log;
+    private readonly Rig _rig;
     private RecordControl _control = new();
     private CancellationTokenSource? _cancel;
     private Task<RecordResult>? _recording;
     private volatile RecordProgress? _progress;
+    private Task<RolloutResult>? _policyRun;
+    private volatile RolloutProgress? _rolloutProgress;
+    private volatile LoopStats? _loop;
     private volatile string? _rescanStatus;
     private Task? _rescan;
 
@@ -26,27 +33,11 @@ public sealed class RigController : IDisposable
         _session = session;
         Options = options;
         _log = session.CreateLogger("RobotHost.Tui");
-        var created = new List<IDisposable>();
-        try
-        {
-            Robot = ObservedRobot.Wrap(session.Catalog.CreateRobot(options.RobotKey!, options.RobotOptions));
-            created.Add(Robot);
-            Teleoperator = session.Catalog.CreateTeleoperator(options.TeleopKey!, options.TeleopOptions);
-            created.Add(Teleoperator);
-            var cameras = new List<ObservedCamera>();
-            for (var i = 0; i < options.CameraKeys.Count; i++)
-            {
-                var camera = new ObservedCamera(session.Catalog.CreateCamera(options.CameraKeys[i], i < options.CameraOptions.Count ? options.CameraOptions[i] : null));
-                created.Add(camera);
-                cameras.Add(camera);
-            }
-            Cameras = cameras;
-        }
-        catch
-        {
-            foreach (var c in created) c.Dispose();
-            throw;
-        }
+        if (options.TeleopKey is null) throw new RobotHostException("the TUI records from a teleoperator; pass --teleop (e.g. sim_expert or so101_leader)");
+        _rig = Rig.Create(session.Catalog, options.RigSpec, _log, ObservedRobot.Wrap, camera => new ObservedCamera(camera));
+        Robot = (ObservedRobot)_rig.Robot;
+        Teleoperator = _rig.Teleoperator!;
+        Cameras = _rig.Cameras.Cast<ObservedCamera>().ToList();
         Limits = new JointLimits(Robot.StateFeature.Names ?? [], Robot.RobotType);
     }
 
@@ -67,6 +58,14 @@ public sealed class RigController : IDisposable
     public RecordProgress? Progress => _progress;
     /// <summary>True while a recording session runs.</summary>
     public bool IsRecording => _recording is { IsCompleted: false };
+    /// <summary>True while a policy drives the rig.</summary>
+    public bool IsRunningPolicy => _policyRun is { IsCompleted: false };
+    /// <summary>Newest progress of the current or last policy run (takeover counts included).</summary>
+    public RolloutProgress? RolloutProgress => _rolloutProgress;
+    /// <summary>Timing of the loop that drives the rig now (recording or policy run), or drove it last.</summary>
+    public LoopStats? Loop => _loop;
+    /// <summary>Who drives during a policy run: the policy, or the person at the teleoperator (t flips it).</summary>
+    public TakeoverSwitch Takeover { get; } = new();
     /// <summary>True after the e-stop until the next start.</summary>
     public bool EStopped { get; private set; }
     /// <summary>Result of the last finished session, or its error message.</summary>
@@ -77,7 +76,7 @@ public sealed class RigController : IDisposable
     /// <summary>Starts recording on a background thread; false when one is already running.</summary>
     public bool StartRecording()
     {
-        if (IsRecording) return false;
+        if (IsRecording || IsRunningPolicy) return false;
         EStopped = false;
         _control = new RecordControl();
         _cancel?.Dispose();
@@ -85,28 +84,78 @@ public sealed class RigController : IDisposable
         var options = Options with { Resume = Options.Resume || Sessions > 0 && Directory.Exists(Options.Root) };
         var control = _control;
         var token = _cancel.Token;
-        var progress = new ProgressStore(p => _progress = p);
+        var progress = new ProgressStore<RecordProgress>(p => { _progress = p; _loop = p.Loop; });
         var format = _session.Catalog.DatasetFormat(options.Format);
-        var rig = new RecordingRig(Robot, Teleoperator, Cameras.Cast<ICamera>().ToList());
+        var rig = _rig;
         Sessions++;
         LastOutcome = null;
-        _recording = Task.Factory.StartNew(() =>
+        _recording = InBackground("recording", "e-stop: recording cancelled",
+            () => new Recorder(_session.CreateLogger("RobotHost.Recording")).Record(rig, format, options, control, progress, token),
+            result => result.Summary().Split(Environment.NewLine)[0]);
+        return true;
+    }
+
+    /// <summary>Runs a session on its own thread (never the thread pool's: the control loop must not wait for it); its one-line outcome lands in <see cref="LastOutcome"/>.</summary>
+    private Task<T> InBackground<T>(string what, string eStopped, Func<T> work, Func<T, string> outcome) =>
+        Task.Factory.StartNew(() =>
         {
             try
             {
-                var result = new Recorder(_session.CreateLogger("RobotHost.Recording")).Record(rig, format, options, control, progress, token);
-                LastOutcome = result.Summary().Split(Environment.NewLine)[0];
+                var result = work();
+                LastOutcome = outcome(result);
                 _log.LogInformation("{Outcome}", LastOutcome);
                 return result;
             }
             catch (Exception e)
             {
-                LastOutcome = EStopped ? "e-stop: recording cancelled" : $"recording failed: {e.Message}";
-                _log.LogError(e, "recording ended with an error");
+                LastOutcome = EStopped ? eStopped : $"{what} failed: {e.Message}";
+                _log.LogError(e, "{What} ended with an error", what);
                 throw;
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// Runs the policy in <paramref name="checkpoint"/> on the rig on a background thread until <see cref="StopPolicyRun"/>
+    /// or the e-stop, with the rollout's limits, max step and watchdog; the teleoperator takes over while <see cref="Takeover"/>
+    /// asks for it. False when a recording or a policy run is already going.
+    /// </summary>
+    public bool StartPolicyRun(string checkpoint, RolloutOptions? options = null)
+    {
+        if (IsRecording || IsRunningPolicy) return false;
+        EStopped = false;
+        _cancel?.Dispose();
+        _cancel = new CancellationTokenSource();
+        var token = _cancel.Token;
+        Takeover.Request(false);
+        _rolloutProgress = null;
+        LastOutcome = null;
+        var log = _session.CreateLogger("RobotHost.Rollout");
+        var progress = new ProgressStore<RolloutProgress>(p => { _rolloutProgress = p; _loop = p.Loop; });
+        _policyRun = InBackground("policy run", "e-stop: policy run stopped", () =>
+        {
+            using var policy = PolicyLoader.Load(_session, [checkpoint]);
+            var result = new RolloutRunner(_rig, policy, options ?? new RolloutOptions(), log, Takeover).Run(progress, token);
+            // The counter stays on screen after the run with its final counts.
+            _rolloutProgress = (_rolloutProgress ?? new RolloutProgress(0, result.Ticks, 0, result.Holds, result.Loop, new Dictionary<string, float>()))
+                with { Takeovers = result.Takeovers, TakeoverTicks = result.TakeoverTicks, InTakeover = false };
+            return result;
+        }, result => $"policy run {(result.Stop == RolloutStop.Completed ? "ended" : "stopped")}: {result.Ticks} ticks, {result.Takeovers} takeover(s), {result.TakeoverTicks} takeover frames");
         return true;
+    }
+
+    /// <summary>Ends the policy run (q / Esc): torque off, as at the end of every rollout.</summary>
+    public void StopPolicyRun() => _cancel?.Cancel();
+
+    /// <summary>Flips who drives a policy run (t); returns true when the person now drives.</summary>
+    public bool ToggleTakeover() => Takeover.Toggle();
+
+    /// <summary>Waits for the policy run to end (at most <paramref name="timeout"/>); true when it ended.</summary>
+    public bool WaitForPolicyRun(TimeSpan timeout)
+    {
+        var task = _policyRun;
+        if (task is null) return true;
+        try { return task.Wait(timeout); }
+        catch (AggregateException) { return true; }
     }
 
     /// <summary>Ends the current episode (→ / n).</summary>
@@ -177,23 +226,24 @@ public sealed class RigController : IDisposable
     /// <summary>Stops recording (torque off on every path) and releases the devices.</summary>
     public void Dispose()
     {
+        if (IsRunningPolicy)
+        {
+            StopPolicyRun();
+            WaitForPolicyRun(TimeSpan.FromSeconds(20));
+        }
         if (IsRecording)
         {
             _control.RequestStop();
             if (!WaitForRecording(TimeSpan.FromSeconds(20))) { _cancel?.Cancel(); WaitForRecording(TimeSpan.FromSeconds(10)); }
         }
-        try { Robot.Disconnect(); } catch (Exception e) { _log.LogError(e, "disconnecting the robot failed"); }
-        foreach (var d in new IDisposable[] { Robot, Teleoperator }.Concat(Cameras))
-        {
-            try { d.Dispose(); }
-            catch (Exception e) { _log.LogError(e, "releasing {Component} failed", d.GetType().Name); }
-        }
+        // Robot first (torque off), then the rest; the rig created the devices, so it releases them.
+        _rig.Dispose();
         _cancel?.Dispose();
     }
 
     // Progress<T> posts to a SynchronizationContext; this one stores the snapshot on the loop's thread, no marshalling.
-    private sealed class ProgressStore(Action<RecordProgress> store) : IProgress<RecordProgress>
+    private sealed class ProgressStore<T>(Action<T> store) : IProgress<T>
     {
-        public void Report(RecordProgress value) => store(value);
+        public void Report(T value) => store(value);
     }
 }

@@ -77,6 +77,7 @@ public sealed class RobotHostWindow : Window
         [
             new Shortcut(Key.Space, "E-STOP", null),
             new Shortcut(Key.G, "rec", null),
+            new Shortcut(Key.F6, "policy", null),
             new Shortcut(Key.Q, "quit", null),
             new Shortcut(Key.S, "snap", null),
             new Shortcut(Key.C, "cam", null),
@@ -119,6 +120,14 @@ public sealed class RobotHostWindow : Window
             else if (!_rig.StartRecording()) _notice = "already recording";
             else _notice = null;
         }
+        else if (key == Key.F6)
+        {
+            if (_learn.IsBusy) _notice = " training/evaluation runs: x cancels it, then F6 runs the policy";
+            else if (_learn.Checkpoint is not { } checkpoint) _notice = " no checkpoint: train one (l, t) or start with --checkpoint";
+            else _notice = _rig.StartPolicyRun(checkpoint) ? null : " recording or a policy run is going: q stops it";
+        }
+        else if (key == Key.T && _rig.IsRunningPolicy) _rig.ToggleTakeover();
+        else if ((key == Key.Q || key == Key.Esc) && _rig.IsRunningPolicy) _rig.StopPolicyRun();
         else if (key == Key.N || key == Key.CursorRight) _rig.NextEpisode();
         else if (key == Key.R || key == Key.CursorLeft) _rig.Rerecord();
         else if (key == Key.Q || key == Key.Esc)
@@ -164,7 +173,9 @@ public sealed class RobotHostWindow : Window
         }
         SetText(_banner, estop
             ? " E-STOP: torque off — press g to record again, q to quit "
-            : _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP" : " idle — g start recording, q quit, Space E-STOP"));
+            : _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP"
+                : _rig.IsRunningPolicy ? (_rig.Takeover.Requested ? " TAKEOVER: you drive — t hands back, q stop, Space E-STOP" : " policy drives — t take over, q stop, Space E-STOP")
+                : " idle — g record, F6 run policy, q quit, Space E-STOP"));
         SetText(_rigText, RigText(Math.Max(20, _rigText.Frame.Width)));
         if (_recordFrame.Visible) SetText(_recordText, RecordText());
         if (_learnFrame.Visible) SetText(_learnText, LearnText(Math.Max(10, _learnText.Frame.Width)));
@@ -213,7 +224,7 @@ public sealed class RobotHostWindow : Window
             }
             else sb.Append(label).Append(' ').Append(new string('·', barWidth)).Append("      -\n");
         }
-        var loop = _rig.Progress?.Loop;
+        var loop = _rig.Loop;
         sb.Append(loop is null
             ? "loop: not running"
             : FormattableString.Invariant($"loop {loop.MeasuredHz:F1} Hz jitter {loop.JitterMs:F1} ms p99 {loop.PeriodP99Ms:F1} ms overruns {loop.Overruns}"));
@@ -237,6 +248,8 @@ public sealed class RobotHostWindow : Window
             sb.Append(CultureInfo.InvariantCulture, $"saved {p.SavedEpisodes}  dropped {p.DroppedFrames}\n");
             sb.Append(CultureInfo.InvariantCulture, $"queue {p.QueueDepth}/{p.QueueCapacity}\n");
         }
+        if (_rig.RolloutProgress is { } r)
+            sb.Append(CultureInfo.InvariantCulture, $"run: {(r.InTakeover ? "PERSON" : "policy")} drives, takeovers {r.Takeovers}\ntakeover frames {r.TakeoverTicks}\n");
         if (_rig.LastOutcome is not null) sb.Append(_rig.LastOutcome).Append('\n');
         sb.Append("g start  n/→ next  r/← redo  q/Esc stop");
         return sb.ToString();

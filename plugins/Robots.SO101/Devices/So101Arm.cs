@@ -307,6 +307,50 @@ internal sealed class So101Arm : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes goal positions for the joints <paramref name="action"/> names: each goal capped to <paramref name="maxStep"/>
+    /// from the present position (LeRobot ensure_safe_goal_position, user units) and to the calibrated range. Returns the
+    /// goals really written, in user units.
+    /// </summary>
+    /// <exception cref="RobotHostException">A goal is not a finite number, or the action names none of the arm's joints.</exception>
+    public RobotAction WriteGoals(RobotAction action, float? maxStep)
+    {
+        var indices = new List<int>();
+        var goals = new List<float>();
+        for (var i = 0; i < So101Joints.Features.Count; i++)
+        {
+            if (!action.Values.TryGetValue(So101Joints.Features[i], out var goal)) continue;
+            if (!float.IsFinite(goal))
+                throw new RobotHostException($"{Label}: action {So101Joints.Features[i]} is {goal}; actions must be finite numbers");
+            indices.Add(i);
+            goals.Add(goal);
+        }
+        if (indices.Count == 0)
+            throw new RobotHostException($"{Label}: the action has none of {string.Join(", ", So101Joints.Features)} (got {string.Join(", ", action.Values.Keys)})");
+
+        if (maxStep is { } cap)
+        {
+            var present = ReadRaw();
+            for (var k = 0; k < indices.Count; k++)
+            {
+                var now = ToUser(indices[k], present[indices[k]]);
+                goals[k] = Math.Clamp(goals[k], now - cap, now + cap);
+            }
+        }
+        var ids = new byte[indices.Count];
+        var raw = new int[indices.Count];
+        var sent = new Dictionary<string, float>(indices.Count);
+        for (var k = 0; k < indices.Count; k++)
+        {
+            var i = indices[k];
+            ids[k] = So101Joints.Ids[i];
+            raw[k] = ToRawClamped(i, goals[k]); // never outside the calibrated range
+            sent[So101Joints.Features[i]] = ToUser(i, raw[k]);
+        }
+        Bus.SyncWrite(Sts3215.GoalPosition, ids, raw);
+        return new RobotAction(sent);
+    }
+
     /// <summary>Present positions, raw steps in motor order.</summary>
     public int[] ReadRaw() => Bus.SyncRead(Sts3215.PresentPosition, So101Joints.Ids);
 

@@ -111,42 +111,9 @@ public sealed class So101Follower : IRobot
         EnsureConnected();
         if (_watchdogTripped)
             throw new RobotHostException($"{_arm.Label}: the watchdog turned torque off after {_config.WatchdogMs} ms without an action; disconnect and connect again to resume");
-        var indices = new List<int>();
-        var goals = new List<float>();
-        for (var i = 0; i < So101Joints.Features.Count; i++)
-        {
-            if (!action.Values.TryGetValue(So101Joints.Features[i], out var goal)) continue;
-            if (!float.IsFinite(goal))
-                throw new RobotHostException($"{_arm.Label}: action {So101Joints.Features[i]} is {goal}; actions must be finite numbers");
-            indices.Add(i);
-            goals.Add(goal);
-        }
-        if (indices.Count == 0)
-            throw new RobotHostException($"{_arm.Label}: the action has none of {string.Join(", ", So101Joints.Features)} (got {string.Join(", ", action.Values.Keys)})");
-
-        if (_config.MaxRelativeTarget is { } cap)
-        {
-            // LeRobot ensure_safe_goal_position: cap the step from the present position, in user units.
-            var present = ReadRaw();
-            for (var k = 0; k < indices.Count; k++)
-            {
-                var now = _arm.ToUser(indices[k], present[indices[k]]);
-                goals[k] = Math.Clamp(goals[k], now - cap, now + cap);
-            }
-        }
-        var ids = new byte[indices.Count];
-        var raw = new int[indices.Count];
-        var sent = new Dictionary<string, float>(indices.Count);
-        for (var k = 0; k < indices.Count; k++)
-        {
-            var i = indices[k];
-            ids[k] = So101Joints.Ids[i];
-            raw[k] = _arm.ToRawClamped(i, goals[k]); // never outside the calibrated range
-            sent[So101Joints.Features[i]] = _arm.ToUser(i, raw[k]);
-        }
-        _arm.Bus.SyncWrite(Sts3215.GoalPosition, ids, raw);
+        var sent = _arm.WriteGoals(action, _config.MaxRelativeTarget);
         Interlocked.Exchange(ref _lastAction, Stopwatch.GetTimestamp());
-        return new RobotAction(sent);
+        return sent;
     }
 
     private int[] ReadRaw()

@@ -23,6 +23,15 @@ public sealed record So101LeaderConfig : ComponentConfig
     /// <summary>How long to wait for a servo's reply, ms.</summary>
     public int ReplyTimeoutMs { get; init; } = 50;
 
+    /// <summary>
+    /// During a rollout with takeover, hold torque and follow the follower's goals so the person grabs the leader where
+    /// the follower is; false for a leader whose servos cannot hold a pose (the follower then ramps at handover).
+    /// </summary>
+    public bool Mirror { get; init; } = true;
+
+    /// <summary>Largest goal change per call while mirroring, from the present position (as the follower's max_relative_target).</summary>
+    public float? MaxRelativeTarget { get; init; } = 20f;
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -31,6 +40,7 @@ public sealed record So101LeaderConfig : ComponentConfig
         if (string.IsNullOrWhiteSpace(Id) || Id.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             yield return $"id must be a plain name usable as a file name (e.g. my_leader), got '{Id}'";
         if (NumReadRetries is < 0 or > 10) yield return $"num_read_retries must be between 0 and 10, got {NumReadRetries}";
+        if (MaxRelativeTarget is <= 0) yield return $"max_relative_target must be positive or null, got {MaxRelativeTarget}";
         if (ReplyTimeoutMs is < 1 or > 1000) yield return $"reply_timeout_ms must be between 1 and 1000, got {ReplyTimeoutMs}";
     }
 }

@@ -1,3 +1,4 @@
+using RobotHost.Control;
 using RobotHost.DatasetCheck;
 using RobotHost.Recording;
 using RobotHost.Sdk;
@@ -30,7 +31,7 @@ public sealed class TechniqueCheckTests
             new Dictionary<string, string> { ["inconsistent"] = inconsistent.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         var format = session.Catalog.DatasetFormat("lerobot");
         var options = new RecordOptions { Root = root, Episodes = episodes, EpisodeTimeS = 20, Realtime = false, Seed = 11, Task = "put the cube in the bin" };
-        var result = new Recorder().Record(new RecordingRig(robot, expert, []), format, options);
+        var result = new Recorder().Record(new Rig(robot, expert, []), format, options);
         Assert.Equal(episodes, result.Episodes.Count);
         Assert.All(result.Episodes, e => Assert.Equal("done", e.EndedBy));
 

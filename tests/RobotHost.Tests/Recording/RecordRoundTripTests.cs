@@ -1,3 +1,4 @@
+using RobotHost.Control;
 using RobotHost.Recording;
 using RobotHost.Sdk;
 using RobotHost.Tests.Shared;
@@ -33,7 +34,7 @@ public sealed class RecordRoundTripTests
         var format = session.Catalog.DatasetFormat("lerobot");
         var options = new RecordOptions { Root = root, Episodes = 3, EpisodeTimeS = 1.5, Fps = 30, Realtime = false, Seed = 5, Task = "put the cube in the bin" };
 
-        var result = new Recorder().Record(new RecordingRig(robot, teleop, [front, wrist]), format, options);
+        var result = new Recorder().Record(new Rig(robot, teleop, [front, wrist]), format, options);
 
         Assert.Equal(RecordStopReason.Completed, result.StopReason);
         Assert.Equal(0, result.DroppedFrames);

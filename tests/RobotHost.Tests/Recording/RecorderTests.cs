@@ -1,3 +1,4 @@
+using RobotHost.Control;
 using RobotHost.Recording;
 using RobotHost.Sdk;
 using RobotHost.Tests.Support;
@@ -12,12 +13,12 @@ public sealed class RecorderTests
         Root = root, Episodes = episodes, EpisodeTimeS = episodeTime, ResetTimeS = 5, Fps = fps, Realtime = false, Seed = 100, Task = "pick the cube", ProgressInterval = TimeSpan.Zero,
     };
 
-    private static (FakeRobot Robot, FakeTeleop Teleop, FakeCamera[] Cameras, RecordingRig Rig) Rig(FakeRobot? robot = null)
+    private static (FakeRobot Robot, FakeTeleop Teleop, FakeCamera[] Cameras, Rig Rig) Rig(FakeRobot? robot = null)
     {
         robot ??= new FakeRobot();
         var teleop = new FakeTeleop();
         FakeCamera[] cameras = [new("front"), new("wrist", 4, 2)];
-        return (robot, teleop, cameras, new RecordingRig(robot, teleop, cameras));
+        return (robot, teleop, cameras, new Rig(robot, teleop, cameras));
     }
 
     [Fact]

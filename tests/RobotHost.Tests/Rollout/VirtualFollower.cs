@@ -13,6 +13,8 @@ namespace RobotHost.Tests.Rollout;
 internal sealed class VirtualFollower : IDisposable
 {
     private readonly dynamic _bus;
+    private readonly Type _virtualArm;
+    private readonly List<IDisposable> _otherArms = [];
 
     public VirtualFollower(string name, float followerMaxRelativeTarget = 360f)
     {
@@ -28,27 +30,56 @@ internal sealed class VirtualFollower : IDisposable
         var plugin = System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
             // Assemblies loaded from memory (compiled scripts of other tests) have no location.
             .First(a => !a.IsDynamic && a.Location.Length > 0 && string.Equals(Path.GetFullPath(a.Location), Path.GetFullPath(pluginPath), StringComparison.Ordinal));
-        var virtualArm = plugin.GetType("RobotHost.Plugins.Robots.SO101.Virtual.VirtualSo101", throwOnError: true)!;
-        var calibrationDir = Path.Combine(Home, "calibration");
-        Directory.CreateDirectory(calibrationDir);
+        _virtualArm = plugin.GetType("RobotHost.Plugins.Robots.SO101.Virtual.VirtualSo101", throwOnError: true)!;
+        CalibrationDir = Path.Combine(Home, "calibration");
+        Directory.CreateDirectory(CalibrationDir);
+        _bus = StartCalibratedArm("rollout_test");
+        // The follower's own max_relative_target is opened wide and its own watchdog is off, so what the tests see is the rollout's doing.
+        RobotOptions = new Dictionary<string, string>
+        {
+            ["port"] = (string)_bus.PortPath,
+            ["id"] = "rollout_test",
+            ["calibration_dir"] = CalibrationDir,
+            ["max_relative_target"] = followerMaxRelativeTarget.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["watchdog_ms"] = "0",
+            ["reply_timeout_ms"] = "250",
+        };
+        Robot = Session.Catalog.CreateRobot("so101_follower", RobotOptions);
+    }
+
+    /// <summary>The so101_follower options that open this virtual arm.</summary>
+    public IReadOnlyDictionary<string, string> RobotOptions { get; }
+
+    /// <summary>Where the calibration files of this follower and of <see cref="StartLeader"/>'s arms are.</summary>
+    public string CalibrationDir { get; }
+
+    /// <summary>
+    /// A second calibrated virtual arm (a leader) on its own pseudo-terminal, stopped with this object; returns the bus
+    /// (read and move its servos through <c>dynamic</c>) and the so101_leader options that open it.
+    /// </summary>
+    public (dynamic Bus, IReadOnlyDictionary<string, string> Options) StartLeader(string id)
+    {
+        var bus = StartCalibratedArm(id);
+        _otherArms.Add((IDisposable)bus);
+        return (bus, new Dictionary<string, string>
+        {
+            ["port"] = (string)bus.PortPath,
+            ["id"] = id,
+            ["calibration_dir"] = CalibrationDir,
+            ["reply_timeout_ms"] = "250",
+        });
+    }
+
+    private dynamic StartCalibratedArm(string id)
+    {
         try
         {
-            _bus = virtualArm.GetMethod("StartCalibratedArm")!.Invoke(null, [calibrationDir, "rollout_test", null])!;
+            return _virtualArm.GetMethod("StartCalibratedArm")!.Invoke(null, [CalibrationDir, id, null])!;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             throw e.InnerException;
         }
-        // The follower's own max_relative_target is opened wide and its own watchdog is off, so what the tests see is the rollout's doing.
-        Robot = Session.Catalog.CreateRobot("so101_follower", new Dictionary<string, string>
-        {
-            ["port"] = (string)_bus.PortPath,
-            ["id"] = "rollout_test",
-            ["calibration_dir"] = calibrationDir,
-            ["max_relative_target"] = followerMaxRelativeTarget.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["watchdog_ms"] = "0",
-            ["reply_timeout_ms"] = "250",
-        });
     }
 
     public string Home { get; }
@@ -72,6 +103,7 @@ internal sealed class VirtualFollower : IDisposable
     {
         Robot.Disconnect();
         Robot.Dispose();
+        foreach (var arm in _otherArms) arm.Dispose();
         _bus.Dispose();
         Session.Dispose();
     }

@@ -19,36 +19,36 @@ public sealed class TuiEndToEndTests
         var command = $"ROBOTHOST_HOME='{home}' dotnet '{HostProcess.HostDll}' tui --plugins '{RepoPaths.PluginDirectory}' --root '{root}' --episodes 2 --episode-time 2 --reset-time 0 --policy mlp --preset small --train-steps 3 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'";
         try
         {
-            Tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command);
-            var idle = WaitForScreen(name, s => s.Contains("idle", StringComparison.Ordinal) && s.Contains("shoulder_pan", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
-            Assert.True(idle is not null, "tui never showed the idle rig: " + Capture(name));
-            Tmux("send-keys", "-t", name, "g");
-            var recording = WaitForScreen(name, s => s.Contains("episode 1 of 2", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-            Assert.True(recording is not null, "no episode counter on screen: " + Capture(name));
+            Tmux.Run("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command);
+            var idle = Tmux.WaitForScreen(name, s => s.Contains("idle", StringComparison.Ordinal) && s.Contains("shoulder_pan", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+            Assert.True(idle is not null, "tui never showed the idle rig: " + Tmux.Capture(name));
+            Tmux.Run("send-keys", "-t", name, "g");
+            var recording = Tmux.WaitForScreen(name, s => s.Contains("episode 1 of 2", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            Assert.True(recording is not null, "no episode counter on screen: " + Tmux.Capture(name));
             foreach (var joint in new[] { "shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper" })
                 Assert.Contains(joint, recording);
-            var done = WaitForScreen(name, s => s.Contains("saved 2 episode(s)", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
-            Assert.True(done is not null, "recording never completed: " + Capture(name));
+            var done = Tmux.WaitForScreen(name, s => s.Contains("saved 2 episode(s)", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+            Assert.True(done is not null, "recording never completed: " + Tmux.Capture(name));
             Assert.Contains("episode 2 of 2", done);
 
             // Train panel: the dataset just recorded is the default; t trains (mlp/small, 3 steps) off the UI thread.
-            Tmux("send-keys", "-t", name, "l");
-            Assert.True(WaitForScreen(name, s => s.Contains("policy mlp/small 3 steps", StringComparison.Ordinal), TimeSpan.FromSeconds(10)) is not null, "no train panel: " + Capture(name));
-            Tmux("send-keys", "-t", name, "t");
-            var trained = WaitForScreen(name, s => s.Contains("done at step 3", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
-            Assert.True(trained is not null, "training never finished on screen: " + Capture(name));
+            Tmux.Run("send-keys", "-t", name, "l");
+            Assert.True(Tmux.WaitForScreen(name, s => s.Contains("policy mlp/small 3 steps", StringComparison.Ordinal), TimeSpan.FromSeconds(10)) is not null, "no train panel: " + Tmux.Capture(name));
+            Tmux.Run("send-keys", "-t", name, "t");
+            var trained = Tmux.WaitForScreen(name, s => s.Contains("done at step 3", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
+            Assert.True(trained is not null, "training never finished on screen: " + Tmux.Capture(name));
             Assert.Contains("step 3/3 100%", trained);
             Assert.Contains("it/s", trained);
-            Tmux("send-keys", "-t", name, "q");
+            Tmux.Run("send-keys", "-t", name, "q");
             var exit = Path.Combine(home, "exit.txt");
             var sw = Stopwatch.StartNew();
             while (!File.Exists(exit) && sw.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(200);
-            Assert.True(File.Exists(exit), "q did not quit the tui: " + Capture(name));
+            Assert.True(File.Exists(exit), "q did not quit the tui: " + Tmux.Capture(name));
             Assert.Equal("EXITED 0", File.ReadAllText(exit).Trim());
         }
         finally
         {
-            try { Tmux("kill-session", "-t", name); } catch (InvalidOperationException) { }
+            try { Tmux.Run("kill-session", "-t", name); } catch (InvalidOperationException) { }
         }
 
         using var session = HostSession.Start(new HostOptions
@@ -61,35 +61,5 @@ public sealed class TuiEndToEndTests
         var run = Assert.Single(Directory.GetDirectories(Path.Combine(home, "runs"), "tui-mlp-*"));
         Assert.True(File.Exists(Path.Combine(run, "train_summary.json")), $"no train_summary.json in {run}");
         Assert.Contains("\"steps\": 3", File.ReadAllText(Path.Combine(run, "train_summary.json")));
-    }
-
-    private static string? WaitForScreen(string name, Func<string, bool> ok, TimeSpan timeout)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < timeout)
-        {
-            var screen = Capture(name);
-            if (ok(screen)) return screen;
-            Thread.Sleep(250);
-        }
-        return null;
-    }
-
-    private static string Capture(string name)
-    {
-        try { return Tmux("capture-pane", "-p", "-t", name); }
-        catch (InvalidOperationException e) { return e.Message; }
-    }
-
-    private static string Tmux(params string[] args)
-    {
-        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {error}");
-        return output;
     }
 }

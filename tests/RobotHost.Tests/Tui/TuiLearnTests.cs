@@ -80,13 +80,6 @@ public sealed class TuiLearnTests
     /// <summary>Asserts the screen shows <paramref name="text"/>, printing the whole screen when not.</summary>
     private static void Shows(string screen, string text) => Assert.True(screen.Contains(text, StringComparison.Ordinal), $"'{text}' not on screen:\n{screen}");
 
-    private static void WaitFor(Func<bool> done, TimeSpan timeout, Func<string> why)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!done() && sw.Elapsed < timeout) Thread.Sleep(50);
-        Assert.True(done(), why());
-    }
-
     [Fact]
     public void Train_then_eval_from_keys_shows_progress_sparkline_and_success_writes_checkpoint_and_report_and_x_cancels_an_eval()
     {
@@ -111,7 +104,7 @@ public sealed class TuiLearnTests
 
         tui.App.InjectKey(Key.T);
         Assert.True(tui.Learn.IsBusy);
-        WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(120), () => "training did not finish: " + tui.Screen());
+        Eventually.WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(120), () => "training did not finish: " + tui.Screen());
         screen = tui.Screen();
         Assert.True(tui.Learn.TrainOutcome!.StartsWith("done at step 5", StringComparison.Ordinal), tui.Learn.TrainOutcome);
         Shows(screen, "step 5/5 100%");
@@ -124,7 +117,7 @@ public sealed class TuiLearnTests
         Assert.True(File.Exists(Path.Combine(checkpoint, "config.json")), $"no checkpoint in {checkpoint}");
 
         tui.App.InjectKey(Key.E);
-        WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(120), () => "evaluation did not finish: " + tui.Screen());
+        Eventually.WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(120), () => "evaluation did not finish: " + tui.Screen());
         screen = tui.Screen();
         Shows(screen, "rollouts 1/1 success");
         Assert.True(tui.Learn.EvalOutcome!.Contains("/1 = ", StringComparison.Ordinal), tui.Learn.EvalOutcome);
@@ -136,7 +129,7 @@ public sealed class TuiLearnTests
         tui.App.InjectKey(Key.E);
         Assert.True(tui.Learn.IsEvaluating);
         tui.App.InjectKey(Key.X);
-        WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(60), () => "x did not stop the evaluation: " + tui.Screen());
+        Eventually.WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(60), () => "x did not stop the evaluation: " + tui.Screen());
         Assert.StartsWith("cancelled after", tui.Learn.EvalOutcome);
         Shows(tui.Screen(), "cancelled after");
         Assert.True(tui.Learn.EvalProgress is null or { Completed: < 200 });
@@ -153,7 +146,7 @@ public sealed class TuiLearnTests
         });
         tui.Rig.Robot.Connect();
         tui.App.InjectKey(Key.T);
-        WaitFor(() => tui.Learn.TrainProgress is { Step: >= 2 } || !tui.Learn.IsBusy, TimeSpan.FromSeconds(120), () => "no training progress: " + tui.Screen());
+        Eventually.WaitFor(() => tui.Learn.TrainProgress is { Step: >= 2 } || !tui.Learn.IsBusy, TimeSpan.FromSeconds(120), () => "no training progress: " + tui.Screen());
         Assert.True(tui.Learn.IsTraining, tui.Learn.TrainOutcome);
 
         // Recording would share the CPU with training and miss ticks: refused while training runs.
@@ -166,7 +159,7 @@ public sealed class TuiLearnTests
         Shows(tui.Screen(), "E-STOP: torque off");
 
         tui.App.InjectKey(Key.X);
-        WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(60), () => "cancel did not stop training: " + tui.Screen());
+        Eventually.WaitFor(() => !tui.Learn.IsBusy, TimeSpan.FromSeconds(60), () => "cancel did not stop training: " + tui.Screen());
         Assert.StartsWith("cancelled at step", tui.Learn.TrainOutcome);
         Shows(tui.Screen(), "cancelled at step");
         Assert.True(File.Exists(Path.Combine(tui.Learn.Checkpoint!, "config.json")), "no partial checkpoint after cancel");
