@@ -23,6 +23,9 @@ public sealed record So101LeaderConfig : ComponentConfig
     /// <summary>How long to wait for a servo's reply, ms.</summary>
     public int ReplyTimeoutMs { get; init; } = 50;
 
+    /// <summary>Failed bus transactions in a row (each already retried) after which the arm turns torque off itself and refuses goals until reconnected; a lost port trips at once.</summary>
+    public int FailSafeAfter { get; init; } = 3;
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -32,5 +35,6 @@ public sealed record So101LeaderConfig : ComponentConfig
             yield return $"id must be a plain name usable as a file name (e.g. my_leader), got '{Id}'";
         if (NumReadRetries is < 0 or > 10) yield return $"num_read_retries must be between 0 and 10, got {NumReadRetries}";
         if (ReplyTimeoutMs is < 1 or > 1000) yield return $"reply_timeout_ms must be between 1 and 1000, got {ReplyTimeoutMs}";
+        if (FailSafeAfter < 1) yield return $"fail_safe_after must be 1 or more, got {FailSafeAfter}";
     }
 }
