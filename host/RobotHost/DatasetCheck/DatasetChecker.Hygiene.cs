@@ -229,6 +229,7 @@ public static partial class DatasetChecker
 
     private static CheckResult StatsConsistency(CheckContext c)
     {
+        if (c.Episodes.Count == 0) return new CheckResult("stats_consistency", "stats.json matches the data", CheckStatus.Skip, "skipped: no episodes", []);
         var findings = new List<CheckFinding>();
         foreach (var (key, values) in new[] { (FeatureKeys.Action, (Func<EpisodeSeries, float[][]>)(e => e.Action)), (FeatureKeys.State, e => e.State) })
         {
