@@ -3,6 +3,8 @@ using RobotHost.Cli;
 using RobotHost.DatasetCheck;
 using RobotHost.Sdk;
 using RobotHost.Tests.Shared;
+using RobotHost.Tests.Support;
+using RobotHost.Training;
 using static RobotHost.Tests.DatasetCheck.SyntheticPickDataset;
 
 namespace RobotHost.Tests.DatasetCheck;
@@ -18,7 +20,8 @@ public sealed class ConsoleCapture;
 /// mp4 was damaged), under the CLI's error policy (<see cref="CliApp.Report"/>). Each case either reads cleanly
 /// (harmless damage; a deleted optional stats.json or tasks.parquet), or ends in one line naming the damaged file with
 /// exit 1 — or, for an mp4, in video_frames findings naming it. Never an unexpected error (exit 3), a stack trace or a
-/// second line; the original is never modified. Checkpoint files are not covered here.
+/// second line; the original is never modified. The same for a trained checkpoint's config.json, model.safetensors and
+/// normalization.json, loaded as eval and rollout load them.
 /// </summary>
 [Collection(nameof(ConsoleCapture))]
 public sealed class CorruptDatasetFuzzTests
@@ -156,6 +159,82 @@ public sealed class CorruptDatasetFuzzTests
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases:\n" + string.Join("\n", failures.Take(40)));
         Assert.True(errors > cases / 3, $"only {errors} of {cases} damaged copies were reported");
+        Assert.Equal(before, Hashes(original));
+    }
+
+    [Fact]
+    public void Every_damaged_checkpoint_copy_fails_in_one_line_naming_the_file_or_loads_and_the_original_stays_intact()
+    {
+        var home = RepoPaths.NewTempDirectory("fuzz-checkpoint");
+        var data = Path.Combine(home, "pick");
+        var record = HostProcess.Run(home, ["record", "--env", "pick_place", "--env-option", "cameras=front", "--env-option", "image_width=32", "--env-option", "image_height=32",
+            "--root", data, "--episodes", "2", "--episode-time", "2", "--task", "pick the cube"]);
+        Assert.True(record.ExitCode == 0, record.Stderr);
+        var train = HostProcess.Run(home, ["train", "--dataset", data, "--policy", "mlp", "--preset", "small", "--steps", "5", "--batch-size", "8", "--out", Path.Combine(home, "run")],
+            TimeSpan.FromMinutes(5));
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var original = Path.Combine(home, "run", "checkpoints", "000005");
+        string[] files = ["config.json", "model.safetensors", "normalization.json"];
+        var before = Hashes(original);
+        Assert.All(files, f => Assert.Contains(f, before.Keys));
+
+        (int Exit, string Stderr) Load(string checkpoint)
+        {
+            var stderr = new StringWriter();
+            var previous = Console.Error;
+            Console.SetError(stderr);
+            try
+            {
+                using var policy = PolicyLoader.Load(Session, checkpoint);
+                return (0, stderr.ToString());
+            }
+            catch (Exception e)
+            {
+                return (CliApp.Report(e, null), stderr.ToString());
+            }
+            finally
+            {
+                Console.SetError(previous);
+            }
+        }
+        Assert.Equal((0, ""), Load(original));
+
+        var failures = new List<string>();
+        var errors = 0;
+        const int cases = 48;
+        for (var seed = 0; seed < cases; seed++)
+        {
+            var file = files[seed % files.Length];
+            var how = Damages[seed / files.Length % Damages.Length];
+            var copy = Path.Combine(home, $"case-{seed:D2}");
+            CopyTree(original, copy);
+            Damage(Path.Combine(copy, file), how, new Random(seed));
+            var (exit, stderr) = Load(copy);
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var what = $"case {seed}: {how} {file} → exit {exit}: {stderr.Trim()}";
+            if (exit == 0)
+            {
+                // Bytes changed inside the weights load as other weights (safetensors has no checksum); a deleted file must not load.
+                if (how == "delete") failures.Add(what + " (a deleted file went unnoticed)");
+                if (stderr.Length > 0) failures.Add(what + " (printed on success)");
+            }
+            else
+            {
+                errors++;
+                if (exit != CliApp.UserError) failures.Add(what);
+                else if (lines.Length != 1 || !lines[0].StartsWith("error: ", StringComparison.Ordinal) || stderr.Contains("   at ", StringComparison.Ordinal)) failures.Add(what + " (not one line)");
+                // A checkpoint without config.json is no checkpoint: the message names the folder and what it lacks. A
+                // config.json still valid but describing another model (a flipped digit in a width) shows as weights
+                // that do not fit it: the message names model.safetensors and both shapes.
+                else if (!lines[0].Contains(file, StringComparison.Ordinal)
+                         && !(file == "config.json" && how == "delete" && lines[0].Contains("no config.json", StringComparison.Ordinal))
+                         && !(file == "config.json" && lines[0].Contains("model.safetensors does not fit this model", StringComparison.Ordinal)))
+                    failures.Add(what + " (does not name the file)");
+            }
+            Directory.Delete(copy, recursive: true);
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases:\n" + string.Join("\n", failures.Take(40)));
+        Assert.True(errors > cases / 2, $"only {errors} of {cases} damaged checkpoints were reported");
         Assert.Equal(before, Hashes(original));
     }
 }

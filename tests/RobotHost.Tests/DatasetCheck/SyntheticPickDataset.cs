@@ -25,6 +25,9 @@ internal static class SyntheticPickDataset
         IncludeDefaultPluginDirectories = false,
     }));
 
+    /// <summary>A host session with the repository's plugins, shared by these tests.</summary>
+    public static HostSession Session => SharedSession.Value;
+
     /// <summary>The LeRobot format as the host loads it (the real plugin).</summary>
     public static IDatasetFormat Format => SharedSession.Value.Catalog.DatasetFormat("lerobot");
 
