@@ -92,6 +92,8 @@ public sealed class LeRobotDatasetReader : IDatasetReader
         if (version == LeRobotLayout.CodebaseVersion)
         {
             episodes = LeRobotMetadata.LoadEpisodes(root, schema);
+            if (episodes.Count == 0 && info["total_episodes"]?.GetValue<int>() is > 0 and var listed)
+                throw new RobotHostException($"{infoPath} lists {listed} episodes but {Path.Combine(root, "meta", "episodes")} holds no episode file; copy meta/episodes again from the original dataset");
             tasks = File.Exists(Path.Combine(root, LeRobotLayout.TasksPath)) ? LeRobotMetadata.LoadTasks(root) : [];
             var statsPath = Path.Combine(root, LeRobotLayout.StatsPath);
             stats = File.Exists(statsPath) ? DatasetStatistics.FromJson(LeRobotMetadata.LoadJson(statsPath)) : DatasetStatistics.Aggregate(episodes.Select(e => e.Stats));

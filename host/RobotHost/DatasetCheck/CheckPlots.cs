@@ -15,7 +15,7 @@ internal static class CheckPlots
         if (c.Gripper >= 0) plots["coverage"] = Coverage(c, Path.Combine(dir, "coverage.png"));
         plots["lengths"] = Lengths(c, Path.Combine(dir, "episode_lengths.png"));
 
-        var flagged = checks.Where(k => k.Status != CheckStatus.Pass).SelectMany(k => k.Findings)
+        var flagged = checks.Where(k => k.Status > CheckStatus.Pass).SelectMany(k => k.Findings)
             .SelectMany(f => f.Episodes.Select((e, i) => (Episode: e, Span: i < f.Frames.Count ? f.Frames[i] : null)))
             .GroupBy(x => x.Episode).Take(MaxTracePlots).ToList();
         if (flagged.Count == 0) flagged = [new[] { (Episode: c.Episodes[0].Episode, Span: (int[]?)null) }.GroupBy(x => x.Episode).First()];
@@ -28,36 +28,65 @@ internal static class CheckPlots
         return plots;
     }
 
+    private const int PanelWidth = 600, PanelHeight = 520;
+
+    /// <summary>
+    /// Where episodes start and grasp, coloured by grasp zone: one panel per pair of the joints that place the hand
+    /// (pan/lift, pan/elbow, lift/elbow on an SO-101), because zones are told apart in all of them at once and one
+    /// projection can stack two zones on top of each other (two grasps at the same pan and elbow but a different lift).
+    /// Zones are drawn largest first, so a small zone lands on top of a big one where they overlap.
+    /// </summary>
     private static string Coverage(DatasetChecker.CheckContext c, string path)
     {
-        // Joint-space map: shoulder_pan (left–right) against elbow_flex (near–far); no assumption about the arm's zero pose.
-        var pan = Math.Max(0, c.StateNames.FindIndex(n => n.Contains("pan", StringComparison.OrdinalIgnoreCase)));
-        var reach = c.StateNames.FindIndex(n => n.Contains("elbow", StringComparison.OrdinalIgnoreCase));
-        if (reach < 0) reach = Math.Min(1, c.StateNames.Count - 1);
-        var plot = new Plot();
-        var starts = plot.Add.ScatterPoints(c.Episodes.Select(e => (double)e.State[0][pan]).ToArray(), c.Episodes.Select(e => (double)e.State[0][reach]).ToArray());
-        starts.Color = Colors.Gray;
-        starts.MarkerShape = MarkerShape.OpenCircle;
-        starts.MarkerSize = 8;
-        starts.LegendText = "start";
         var (zone, _) = DatasetChecker.GraspZones(c);
+        var joints = c.BodyJoints(forPose: true).Take(3).ToList();
+        if (joints.Count < 2) joints = Enumerable.Range(0, Math.Min(2, c.StateNames.Count)).ToList();
+        var pairs = new List<(int X, int Y)>();
+        for (var a = 0; a < joints.Count; a++)
+            for (var b = a + 1; b < joints.Count; b++)
+                pairs.Add((joints[a], joints[b]));
+        if (pairs.Count == 0) pairs.Add((0, 0));
+        var zones = Enumerable.Range(0, c.Episodes.Count).Where(e => c.GraspFrames[e] >= 0).GroupBy(e => zone[e])
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key).ToList();
         var palette = new ScottPlot.Palettes.Category10();
-        foreach (var group in Enumerable.Range(0, c.Episodes.Count).Where(e => c.GraspFrames[e] >= 0).GroupBy(e => zone[e]))
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(PanelWidth * pairs.Count, PanelHeight));
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        for (var k = 0; k < pairs.Count; k++)
         {
-            var points = plot.Add.ScatterPoints(
-                group.Select(e => (double)c.Episodes[e].State[c.GraspFrames[e]][pan]).ToArray(),
-                group.Select(e => (double)c.Episodes[e].State[c.GraspFrames[e]][reach]).ToArray());
-            points.Color = palette.GetColor(group.Key);
-            points.MarkerSize = 9;
-            points.LegendText = $"grasp, zone {group.Key + 1} ({group.Count()})";
+            var (x, y) = pairs[k];
+            var plot = new Plot();
+            var starts = plot.Add.ScatterPoints(c.Episodes.Select(e => (double)e.State[0][x]).ToArray(), c.Episodes.Select(e => (double)e.State[0][y]).ToArray());
+            starts.Color = Colors.Gray;
+            starts.MarkerShape = MarkerShape.OpenCircle;
+            starts.MarkerSize = 8;
+            starts.LegendText = "start";
+            foreach (var group in zones)
+            {
+                var points = plot.Add.ScatterPoints(
+                    group.Select(e => (double)c.Episodes[e].State[c.GraspFrames[e]][x]).ToArray(),
+                    group.Select(e => (double)c.Episodes[e].State[c.GraspFrames[e]][y]).ToArray());
+                points.Color = palette.GetColor(group.Key);
+                points.MarkerSize = 9;
+                points.LegendText = $"grasp, zone {group.Key + 1} ({group.Count()})";
+            }
+            if (k == 0) plot.ShowLegend(Alignment.UpperRight);
+            else plot.HideLegend();
+            plot.Title(k == 0 ? $"Where episodes start and grasp ({c.Episodes.Count} episodes)" : $"{Short(c.StateNames[x])} / {Short(c.StateNames[y])}");
+            plot.XLabel(c.StateNames[x]);
+            plot.YLabel(c.StateNames[y]);
+            // Each panel on its own surface (a plot clears the whole canvas it renders on), then side by side.
+            using var panel = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(PanelWidth, PanelHeight));
+            plot.Render(panel);
+            using var snapshot = panel.Snapshot();
+            surface.Canvas.DrawImage(snapshot, k * PanelWidth, 0);
         }
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.Title($"Where episodes start and grasp ({c.Episodes.Count} episodes)");
-        plot.XLabel($"{c.StateNames[pan]} (left–right)");
-        plot.YLabel($"{c.StateNames[reach]} (near–far)");
-        plot.SavePng(path, 800, 600);
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, png.ToArray());
         return path;
     }
+
+    private static string Short(string name) => name.Replace(".pos", "", StringComparison.Ordinal);
 
     private static string Lengths(DatasetChecker.CheckContext c, string path)
     {

@@ -6,12 +6,14 @@ namespace RobotHost.DatasetCheck;
 [JsonConverter(typeof(JsonStringEnumConverter<CheckStatus>))]
 public enum CheckStatus
 {
+    /// <summary>Not run (not applicable to this dataset, or not asked for, e.g. video decoding without --video); below PASS, so it never raises the overall status.</summary>
+    [JsonStringEnumMemberName("skip")] Skip = -1,
     /// <summary>Nothing to fix.</summary>
-    [JsonStringEnumMemberName("pass")] Pass,
+    [JsonStringEnumMemberName("pass")] Pass = 0,
     /// <summary>Likely to hurt a policy; look at it.</summary>
-    [JsonStringEnumMemberName("warn")] Warn,
+    [JsonStringEnumMemberName("warn")] Warn = 1,
     /// <summary>Will ruin training; fix before training.</summary>
-    [JsonStringEnumMemberName("fail")] Fail,
+    [JsonStringEnumMemberName("fail")] Fail = 2,
 }
 
 /// <summary>One problem found: what, where (episodes and frame ranges) and what to do.</summary>
@@ -24,7 +26,7 @@ public sealed record CheckFinding(string Message, IReadOnlyList<int> Episodes, I
 /// <summary>The result of one check.</summary>
 /// <param name="Id">Stable identifier (e.g. <c>idle_frames</c>).</param>
 /// <param name="Title">Human title.</param>
-/// <param name="Status">PASS, WARN or FAIL.</param>
+/// <param name="Status">PASS, WARN, FAIL, or SKIP when the check did not run.</param>
 /// <param name="Summary">One line.</param>
 /// <param name="Findings">Problems found.</param>
 public sealed record CheckResult(string Id, string Title, CheckStatus Status, string Summary, IReadOnlyList<CheckFinding> Findings);

@@ -57,7 +57,7 @@ public static partial class DatasetChecker
     {
         const string id = "spatial_diversity", title = "Spatial diversity";
         if (c.Gripper < 0)
-            return new CheckResult(id, title, CheckStatus.Pass, "not applicable: no gripper, so no grasp positions", []);
+            return new CheckResult(id, title, CheckStatus.Skip, "skipped: no gripper, so no grasp positions", []);
         var (zone, centres) = GraspZones(c);
         var grasped = zone.Count(z => z >= 0);
         if (grasped == 0)
@@ -106,7 +106,7 @@ public static partial class DatasetChecker
         var o = c.Options;
         var signature = TechniqueSignature.For(c.StateNames, c.Episodes, c.GraspFrames, c.Fps);
         if (signature is null)
-            return new CheckResult(id, title, CheckStatus.Pass, "not applicable: needs a gripper that closes in 4+ episodes and pan, lift, elbow and wrist_flex joints", []);
+            return new CheckResult(id, title, CheckStatus.Skip, "skipped: needs a gripper that closes in 4+ episodes and pan, lift, elbow and wrist_flex joints", []);
         var members = Enumerable.Range(0, c.Episodes.Count).Where(e => c.GraspFrames[e] > 0).ToList();
         var signatures = members.Select(e => signature.Of(c.Episodes[e], IdleRuns(c.Episodes[e], o.StillTolerance).Start, c.GraspFrames[e])).ToList();
         var n = members.Count;

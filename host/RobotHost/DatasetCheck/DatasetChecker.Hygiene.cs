@@ -36,8 +36,8 @@ public static partial class DatasetChecker
     {
         const string id = "video_frames", title = "Video frames match the data";
         var cameras = c.Reader.Schema.VisualFeatures.ToList();
-        if (cameras.Count == 0) return new CheckResult(id, title, CheckStatus.Pass, "no cameras", []);
-        if (!c.Options.CheckVideo) return new CheckResult(id, title, CheckStatus.Pass, $"skipped ({cameras.Count} camera(s)); run with --video to decode", []);
+        if (cameras.Count == 0) return new CheckResult(id, title, CheckStatus.Skip, "skipped: the dataset has no cameras", []);
+        if (!c.Options.CheckVideo) return new CheckResult(id, title, CheckStatus.Skip, $"skipped ({cameras.Count} camera(s)); run with --video to decode", []);
         var findings = new List<CheckFinding>();
         foreach (var e in c.Episodes)
         {
@@ -82,8 +82,16 @@ public static partial class DatasetChecker
                 var atMin = all.Count(v => v - lo <= eps) / (double)all.Length;
                 var atMax = all.Count(v => hi - v <= eps) / (double)all.Length;
                 if (Math.Max(atMin, atMax) > 0.5)
-                    findings.Add(new CheckFinding($"{feature} {names[j]} sits at its {(atMin > atMax ? "minimum" : "maximum")} ({(atMin > atMax ? lo : hi):F1}) in {Math.Max(atMin, atMax):P0} of frames",
-                        [], [], $"check the calibration and limits of {names[j]}: a joint pinned at a limit is clipped"));
+                {
+                    var limit = atMin > atMax ? lo : hi;
+                    bool Pinned(float[] v) => Math.Abs(v[j] - limit) <= eps;
+                    // The episodes where the joint is pinned in most frames, with the span it is pinned over.
+                    var pinned = c.Episodes.Where(e => values(e).Count(Pinned) > 0.5 * e.Length).ToList();
+                    if (pinned.Count == 0) pinned = c.Episodes.Where(e => values(e).Any(Pinned)).ToList();
+                    findings.Add(new CheckFinding($"{feature} {names[j]} sits at its {(atMin > atMax ? "minimum" : "maximum")} ({limit:F1}) in {Math.Max(atMin, atMax):P0} of frames (pinned in episode(s) {EpisodeList(pinned.Select(e => e.Episode))})",
+                        pinned.Select(e => e.Episode).ToList(), pinned.Select(e => HitSpan(values(e), Pinned)).ToList(),
+                        $"check the calibration and limits of {names[j]}: a joint pinned at a limit is clipped"));
+                }
             }
         }
         Scan(FeatureKeys.State, c.StateNames, e => e.State, skipGripper: false);
@@ -149,9 +157,11 @@ public static partial class DatasetChecker
                 var mean = all.Average();
                 var std = Std(all);
                 if (std < 1e-9) continue;
-                var hits = c.Episodes.Where(e => values(e).Any(v => Math.Abs(v[j] - mean) > 10 * std)).Select(e => e.Episode).ToList();
+                bool Beyond(float[] v) => Math.Abs(v[j] - mean) > 10 * std;
+                var hits = c.Episodes.Where(e => values(e).Any(Beyond)).ToList();
                 if (hits.Count > 0)
-                    findings.Add(new CheckFinding($"{feature} {names[j]} has values beyond 10 std of its mean in episode(s) {EpisodeList(hits)}", hits, [],
+                    findings.Add(new CheckFinding($"{feature} {names[j]} has values beyond 10 std of its mean in episode(s) {EpisodeList(hits.Select(e => e.Episode))} ({SpanList(hits, values, Beyond)})",
+                        hits.Select(e => e.Episode).ToList(), hits.Select(e => HitSpan(values(e), Beyond)).ToList(),
                         "look for a sensor glitch or a unit error; drop or re-record those episodes"));
             }
         }
@@ -182,7 +192,7 @@ public static partial class DatasetChecker
     {
         const string id = "joint_limits", title = "Joints within the arm's limits";
         if (!c.Reader.Schema.RobotType.Contains("so10", StringComparison.OrdinalIgnoreCase))
-            return new CheckResult(id, title, CheckStatus.Pass, $"not applicable: no known limits for robot type '{c.Reader.Schema.RobotType}'", []);
+            return new CheckResult(id, title, CheckStatus.Skip, $"skipped: no known limits for robot type '{c.Reader.Schema.RobotType}'", []);
         // LeRobot's SO-100/101 units: body joints in degrees about the middle of the calibrated range (±180 at most), gripper 0–100.
         var findings = new List<CheckFinding>();
         void Scan(string feature, IReadOnlyList<string> names, Func<EpisodeSeries, float[][]> values)
@@ -191,9 +201,11 @@ public static partial class DatasetChecker
             {
                 var gripper = names[j].Contains("gripper", StringComparison.OrdinalIgnoreCase);
                 double lo = gripper ? -1 : -180, hi = gripper ? 101 : 180;
-                var hits = c.Episodes.Where(e => values(e).Any(v => v[j] < lo || v[j] > hi)).Select(e => e.Episode).ToList();
+                bool Outside(float[] v) => !(v[j] >= lo && v[j] <= hi); // NaN is outside too
+                var hits = c.Episodes.Where(e => values(e).Any(Outside)).ToList();
                 if (hits.Count > 0)
-                    findings.Add(new CheckFinding($"{feature} {names[j]} leaves [{lo}, {hi}] in episode(s) {EpisodeList(hits)}", hits, [],
+                    findings.Add(new CheckFinding($"{feature} {names[j]} leaves [{lo}, {hi}] in episode(s) {EpisodeList(hits.Select(e => e.Episode))} ({SpanList(hits, values, Outside)})",
+                        hits.Select(e => e.Episode).ToList(), hits.Select(e => HitSpan(values(e), Outside)).ToList(),
                         $"recalibrate the arm (robothost calibrate) or check the units of {names[j]}"));
             }
         }
@@ -217,6 +229,7 @@ public static partial class DatasetChecker
 
     private static CheckResult StatsConsistency(CheckContext c)
     {
+        if (c.Episodes.Count == 0) return new CheckResult("stats_consistency", "stats.json matches the data", CheckStatus.Skip, "skipped: no episodes", []);
         var findings = new List<CheckFinding>();
         foreach (var (key, values) in new[] { (FeatureKeys.Action, (Func<EpisodeSeries, float[][]>)(e => e.Action)), (FeatureKeys.State, e => e.State) })
         {
@@ -244,10 +257,30 @@ public static partial class DatasetChecker
         if (byTask.Count < 2) return new CheckResult("task_balance", "Task balance", CheckStatus.Pass, byTask.Count == 1 ? $"one task: \"{byTask[0].Task}\"" : "no tasks", []);
         var top = byTask[0];
         var share = top.Count / (double)c.Episodes.Count;
+        var others = c.Episodes.Where(e => e.Task != top.Task).Select(e => e.Episode).ToList();
         var findings = share > 0.8
-            ? new List<CheckFinding> { new($"task \"{top.Task}\" has {share:P0} of the episodes; {byTask.Count - 1} other task(s) share the rest", [], [], "record more episodes of the other tasks, or train on one task") }
+            ? new List<CheckFinding> { new($"task \"{top.Task}\" has {share:P0} of the episodes; {byTask.Count - 1} other task(s) share the rest (episode(s) {EpisodeList(others)})", others, [], "record more episodes of the other tasks, or train on one task") }
             : [];
         return Result("task_balance", "Task balance", findings, CheckStatus.Warn, $"{byTask.Count} tasks, the largest with {share:P0}");
+    }
+
+    /// <summary>From the first to the last frame where <paramref name="hit"/> holds (inclusive).</summary>
+    private static int[] HitSpan(float[][] frames, Func<float[], bool> hit)
+    {
+        var first = Array.FindIndex(frames, v => hit(v));
+        var last = Array.FindLastIndex(frames, v => hit(v));
+        return [Math.Max(0, first), Math.Max(0, last)];
+    }
+
+    /// <summary>"episode 3 frames 40–44, episode 9 frame 12" for messages (at most six episodes).</summary>
+    private static string SpanList(IReadOnlyList<EpisodeSeries> episodes, Func<EpisodeSeries, float[][]> values, Func<float[], bool> hit)
+    {
+        var parts = episodes.Take(6).Select(e =>
+        {
+            var span = HitSpan(values(e), hit);
+            return span[0] == span[1] ? $"episode {e.Episode} frame {span[0]}" : $"episode {e.Episode} frames {span[0]}–{span[1]}";
+        });
+        return string.Join(", ", parts) + (episodes.Count > 6 ? ", …" : "");
     }
 
     private static double Std(IReadOnlyCollection<double> values)

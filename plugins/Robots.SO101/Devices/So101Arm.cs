@@ -21,6 +21,8 @@ internal sealed record ArmSettings
     public required FeetechBusOptions Bus { get; init; }
     /// <summary>The CLI flag that names this device in `robothost calibrate`: --robot or --teleop.</summary>
     public required string CliFlag { get; init; }
+    /// <summary>Failed bus transactions in a row after which the arm makes itself safe (torque off, goals refused).</summary>
+    public int FailSafeAfter { get; init; } = 3;
 }
 
 /// <summary>
@@ -33,6 +35,9 @@ internal sealed class So101Arm : IDisposable
     private readonly IPluginContext _context;
     private readonly ILogger _log;
     private FeetechBus? _bus;
+    private int _failedInARow;
+    private volatile ServoBusException? _failSafe;
+    private readonly Lock _failSafeLock = new();
 
     public So101Arm(ArmSettings settings, IPluginContext context, ILogger log)
     {
@@ -60,6 +65,8 @@ internal sealed class So101Arm : IDisposable
     /// <summary>Opens the port and checks that the six servos answer as STS3215s.</summary>
     public void Open()
     {
+        _failSafe = null;
+        _failedInARow = 0;
         var transport = SerialServoTransport.Open(_settings.Port, Sts3215.DefaultBaudRate);
         _bus = new FeetechBus(transport, _settings.Bus, _log, So101Joints.NamesById);
         try
@@ -347,12 +354,62 @@ internal sealed class So101Arm : IDisposable
             raw[k] = ToRawClamped(i, goals[k]); // never outside the calibrated range
             sent[So101Joints.Features[i]] = ToUser(i, raw[k]);
         }
-        Bus.SyncWrite(Sts3215.GoalPosition, ids, raw);
+        Transaction(() => Bus.SyncWrite(Sts3215.GoalPosition, ids, raw));
         return new RobotAction(sent);
     }
 
-    /// <summary>Present positions, raw steps in motor order.</summary>
-    public int[] ReadRaw() => Bus.SyncRead(Sts3215.PresentPosition, So101Joints.Ids);
+
+    /// <summary>Present positions, raw steps in motor order (a guarded <see cref="Transaction{T}"/>).</summary>
+    public int[] ReadRaw() => Transaction(() => Bus.SyncRead(Sts3215.PresentPosition, So101Joints.Ids));
+
+    /// <summary>The error that made the arm safe, or null while it works; cleared by <see cref="Open"/> (reconnect).</summary>
+    public ServoBusException? FailSafe => _failSafe;
+
+    /// <summary>
+    /// One bus transaction of the running arm (reading positions, writing goals). A device that loses its bus makes
+    /// itself safe: after <see cref="ArmSettings.FailSafeAfter"/> failed transactions in a row — at once when the port
+    /// itself is gone — it turns torque off (best effort) and from then on refuses every transaction, naming the port,
+    /// the servo and the fault, until it is disconnected and connected again. A success resets the count.
+    /// </summary>
+    public T Transaction<T>(Func<T> transaction)
+    {
+        if (_failSafe is { } tripped)
+            throw new ServoBusException($"{Label} on {_settings.Port} refuses goals and reads since it made itself safe; disconnect and connect again once the bus is fixed. {tripped.Message}",
+                tripped.Failure, tripped.MotorId, tripped.Register, tripped.Status, tripped);
+        try
+        {
+            var result = transaction();
+            Interlocked.Exchange(ref _failedInARow, 0);
+            return result;
+        }
+        catch (ServoBusException e)
+        {
+            var failures = Interlocked.Increment(ref _failedInARow);
+            if (failures < Math.Max(1, _settings.FailSafeAfter) && e.Failure != ServoFailure.PortLost) throw;
+            throw MakeSafe(e, failures);
+        }
+    }
+
+    /// <summary>A <see cref="Transaction{T}"/> without a result (goal writes).</summary>
+    public void Transaction(Action transaction) => Transaction(() => { transaction(); return 0; });
+
+    private ServoBusException MakeSafe(ServoBusException cause, int failures)
+    {
+        lock (_failSafeLock)
+        {
+            if (_failSafe is { } already) return already;
+            TorqueOff(bestEffort: true);
+            var servo = cause.MotorId is { } id && _bus is { } bus ? bus.MotorLabel(id) : "every servo on the port";
+            var safe = new ServoBusException(
+                $"{Label} on {_settings.Port} made itself safe after {failures} failed bus transaction(s) in a row: torque off (best effort), goals refused until it is disconnected and connected again. " +
+                $"Servo: {servo}; fault: {cause.Failure}: {cause.Message}",
+                cause.Failure, cause.MotorId, cause.Register, cause.Status, cause);
+            _failSafe = safe;
+            _log.LogError("{Arm} on {Port}: {Failures} failed bus transactions in a row, torque off and goals refused ({Servo}: {Fault})",
+                Label, _settings.Port, failures, servo, cause.Message);
+            return safe;
+        }
+    }
 
     private JointUnit UnitOf(int index) =>
         So101Joints.Motors[index] == So101Joints.Gripper ? JointUnit.Range0To100 : _settings.UseDegrees ? JointUnit.Degrees : JointUnit.RangeM100To100;

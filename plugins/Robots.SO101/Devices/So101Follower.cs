@@ -41,6 +41,7 @@ public sealed class So101Follower : IRobot
             UseDegrees = config.UseDegrees,
             Bus = new FeetechBusOptions { ReplyTimeout = TimeSpan.FromMilliseconds(config.ReplyTimeoutMs), Attempts = config.NumReadRetries + 1 },
             CliFlag = "--robot",
+            FailSafeAfter = config.FailSafeAfter,
         }, context, _log);
     }
 
@@ -58,6 +59,12 @@ public sealed class So101Follower : IRobot
 
     /// <summary>Where this arm's calibration file is.</summary>
     public string CalibrationPath => _arm.Settings.CalibrationPath;
+
+    /// <summary>
+    /// The bus fault that made the arm safe (torque off, goals refused) after <c>fail_safe_after</c> failed transactions
+    /// in a row or a lost port; null while the bus works. Reconnect to resume.
+    /// </summary>
+    public ServoBusException? FailSafe => _arm.FailSafe;
 
     /// <summary>True after the watchdog turned torque off; reconnect to resume.</summary>
     public bool WatchdogTripped => _watchdogTripped;

@@ -40,6 +40,9 @@ public sealed record So101FollowerConfig : ComponentConfig
     /// <summary>Torque goes off when no action arrives for this long, ms (0 disables the watchdog).</summary>
     public int WatchdogMs { get; init; } = 1000;
 
+    /// <summary>Failed bus transactions in a row (each already retried) after which the arm turns torque off itself and refuses goals until reconnected; a lost port trips at once.</summary>
+    public int FailSafeAfter { get; init; } = 3;
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -54,5 +57,6 @@ public sealed record So101FollowerConfig : ComponentConfig
         if (NumReadRetries is < 0 or > 10) yield return $"num_read_retries must be between 0 and 10, got {NumReadRetries}";
         if (ReplyTimeoutMs is < 1 or > 1000) yield return $"reply_timeout_ms must be between 1 and 1000, got {ReplyTimeoutMs}";
         if (WatchdogMs < 0) yield return $"watchdog_ms must be 0 (off) or positive, got {WatchdogMs}";
+        if (FailSafeAfter < 1) yield return $"fail_safe_after must be 1 or more, got {FailSafeAfter}";
     }
 }

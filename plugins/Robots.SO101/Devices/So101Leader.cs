@@ -34,6 +34,7 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
             UseDegrees = config.UseDegrees,
             Bus = new FeetechBusOptions { ReplyTimeout = TimeSpan.FromMilliseconds(config.ReplyTimeoutMs), Attempts = config.NumReadRetries + 1 },
             CliFlag = "--teleop",
+            FailSafeAfter = config.FailSafeAfter,
         }, context, _log);
     }
 
@@ -45,6 +46,9 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
 
     /// <summary>Where this arm's calibration file is.</summary>
     public string CalibrationPath => _arm.Settings.CalibrationPath;
+
+    /// <summary>The bus fault that made the arm safe after <c>fail_safe_after</c> failed transactions in a row or a lost port; null while the bus works.</summary>
+    public ServoBusException? FailSafe => _arm.FailSafe;
 
     /// <inheritdoc />
     public void Connect(bool calibrate = false)

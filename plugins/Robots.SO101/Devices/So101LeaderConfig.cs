@@ -32,6 +32,9 @@ public sealed record So101LeaderConfig : ComponentConfig
     /// <summary>Largest goal change per call while mirroring, from the present position (as the follower's max_relative_target).</summary>
     public float? MaxRelativeTarget { get; init; } = 20f;
 
+    /// <summary>Failed bus transactions in a row (each already retried) after which the arm turns torque off itself and refuses goals until reconnected; a lost port trips at once.</summary>
+    public int FailSafeAfter { get; init; } = 3;
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -42,5 +45,6 @@ public sealed record So101LeaderConfig : ComponentConfig
         if (NumReadRetries is < 0 or > 10) yield return $"num_read_retries must be between 0 and 10, got {NumReadRetries}";
         if (MaxRelativeTarget is <= 0) yield return $"max_relative_target must be positive or null, got {MaxRelativeTarget}";
         if (ReplyTimeoutMs is < 1 or > 1000) yield return $"reply_timeout_ms must be between 1 and 1000, got {ReplyTimeoutMs}";
+        if (FailSafeAfter < 1) yield return $"fail_safe_after must be 1 or more, got {FailSafeAfter}";
     }
 }

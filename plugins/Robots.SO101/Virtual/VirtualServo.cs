@@ -111,6 +111,18 @@ public sealed class VirtualServo
     /// <summary>Number of Present_Position reads answered.</summary>
     public int PresentPositionReads { get; internal set; }
 
+    /// <summary>When true, every Goal_Position write is kept in <see cref="GoalLog"/> (off by default: the log grows).</summary>
+    public bool RecordGoals { get; set; }
+
+    /// <summary>
+    /// Each Goal_Position write received while <see cref="RecordGoals"/> was on, decoded from the bytes on the bus, with
+    /// the Present_Position this servo last reported to the host (what a driver bases a step limit on).
+    /// </summary>
+    public IReadOnlyList<(int Goal, int ReportedPresent)> GoalLog { get { lock (_sync) return _goalLog.ToList(); } }
+
+    private readonly List<(int Goal, int ReportedPresent)> _goalLog = [];
+    private int? _reportedPresent;
+
     /// <summary>A register's decoded value, bypassing the protocol (test setup and assertions).</summary>
     public int Get(StsRegister register)
     {
@@ -195,7 +207,11 @@ public sealed class VirtualServo
     internal byte[] ReadTable(int address, int length)
     {
         Advance();
-        if (address <= Sts3215.PresentPosition.Address && address + length > Sts3215.PresentPosition.Address) PresentPositionReads++;
+        if (address <= Sts3215.PresentPosition.Address && address + length > Sts3215.PresentPosition.Address)
+        {
+            PresentPositionReads++;
+            _reportedPresent = ComputePresent();
+        }
         var end = Math.Min(256, address + length);
         var data = new byte[length];
         _table.AsSpan(address, Math.Max(0, end - address)).CopyTo(data);
@@ -219,6 +235,7 @@ public sealed class VirtualServo
             var goal = Get(Sts3215.GoalPosition);
             GoalWrites++;
             GoalsWritten = GoalsWritten is { } g ? (Math.Min(g.Min, goal), Math.Max(g.Max, goal)) : (goal, goal);
+            if (RecordGoals) _goalLog.Add((goal, _reportedPresent ?? ComputePresent()));
         }
         if ((_error & ServoStatusErrors.Severe) != 0) _table[Sts3215.TorqueEnable.Address] = 0;
         Refresh();

@@ -16,6 +16,9 @@ public sealed class VirtualServoChain
     private readonly List<VirtualServo> _servos = [];
     private int _dropBytes, _dropReplies, _corruptReplies, _lateReplies;
     private TimeSpan _lateBy;
+    private VirtualFaultRates? _rates;
+    private Random _random = new(0);
+    private int _droppedByRate, _corruptedByRate, _delayedByRate;
 
     /// <summary>Creates servos with the given IDs; <paramref name="physicalPosition"/> places each shaft (default: half a turn).</summary>
     public VirtualServoChain(IEnumerable<int> ids, Func<int, int>? physicalPosition = null)
@@ -66,10 +69,25 @@ public sealed class VirtualServoChain
         lock (_sync) { _lateBy = delay; _lateReplies = replies; }
     }
 
-    /// <summary>Clears pending byte-level faults.</summary>
+    /// <summary>Clears pending byte-level faults, random ones included.</summary>
     public void ClearFaults()
     {
-        lock (_sync) { _dropReplies = _corruptReplies = _lateReplies = 0; }
+        lock (_sync) { _dropReplies = _corruptReplies = _lateReplies = 0; _rates = null; }
+    }
+
+    /// <summary>
+    /// From now on, each reply independently loses its last bytes, gets a bad checksum or comes late with the given
+    /// probabilities (a seeded draw, so a run repeats); on top of the counted faults above.
+    /// </summary>
+    public void SetFaultRates(VirtualFaultRates rates)
+    {
+        lock (_sync) { _rates = rates; _random = new Random(rates.Seed); }
+    }
+
+    /// <summary>Replies damaged by <see cref="SetFaultRates"/> so far: (cut short, bad checksum, late).</summary>
+    public (int Dropped, int Corrupted, int Delayed) RandomFaultsInjected
+    {
+        get { lock (_sync) return (_droppedByRate, _corruptedByRate, _delayedByRate); }
     }
 
     /// <summary>Feeds bytes from the host; returns what the servos send back, each with the delay before it.</summary>
@@ -116,6 +134,25 @@ public sealed class VirtualServoChain
         {
             _lateReplies--;
             delay += _lateBy;
+        }
+        if (_rates is { } rates)
+        {
+            if (_random.NextDouble() < rates.CorruptChecksum)
+            {
+                bytes = (byte[])bytes.Clone();
+                bytes[^1] ^= 0x5A;
+                _corruptedByRate++;
+            }
+            if (_random.NextDouble() < rates.DropBytes)
+            {
+                bytes = bytes[..Math.Max(0, bytes.Length - rates.BytesDropped)];
+                _droppedByRate++;
+            }
+            if (_random.NextDouble() < rates.Late)
+            {
+                delay += rates.LateBy;
+                _delayedByRate++;
+            }
         }
         return new VirtualReply(bytes, delay);
     }
@@ -200,6 +237,15 @@ public sealed class VirtualServoChain
         return new VirtualReply(FeetechPacket.Status((byte)(asId ?? servo.Id), servo.InjectedError, parameters), delay);
     }
 }
+
+/// <summary>Per-reply probabilities of byte-level faults for <see cref="VirtualServoChain.SetFaultRates"/>.</summary>
+/// <param name="DropBytes">Probability that a reply loses its last <paramref name="BytesDropped"/> bytes.</param>
+/// <param name="CorruptChecksum">Probability of a bad checksum.</param>
+/// <param name="Late">Probability that a reply comes <paramref name="LateBy"/> late.</param>
+/// <param name="LateBy">Delay of a late reply.</param>
+/// <param name="BytesDropped">Bytes cut off a dropped reply.</param>
+/// <param name="Seed">Seed of the draws.</param>
+public sealed record VirtualFaultRates(double DropBytes, double CorruptChecksum, double Late, TimeSpan LateBy, int BytesDropped = 3, int Seed = 1);
 
 /// <summary>Bytes a virtual servo sends, after <paramref name="Delay"/>.</summary>
 public sealed record VirtualReply(byte[] Bytes, TimeSpan Delay);
