@@ -32,7 +32,7 @@ public static class DaggerCommand
         var segment = new Option<double>("--segment-s") { Description = "Seconds one beta draw lasts: the expert or the policy drives for that long (0: a draw every tick)", DefaultValueFactory = _ => 1.0 };
         var fineTune = new Option<long>("--fine-tune-steps") { Description = "Fine-tuning steps per round, from the last checkpoint", DefaultValueFactory = _ => 500 };
         var fineTuneSet = new Option<string[]>("--fine-tune-set") { Description = "Config override of the fine-tuning, name=value (e.g. lr=5e-5)", AllowMultipleArgumentsPerToken = false };
-        var sourceWeight = new Option<string[]>("--source-weight") { Description = "Sampling weight of a frame source, name=value: demo, dagger (default 1 each)", AllowMultipleArgumentsPerToken = false };
+        var sourceWeight = new Option<string[]>("--source-weight") { Description = "Sampling weight of a frame source, name=value: demo, dagger (default 1), dagger_policy (DAgger frames the policy drove, default 0)", AllowMultipleArgumentsPerToken = false };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Held-out evaluation rollouts per round", DefaultValueFactory = _ => 30 };
         var evalSeed = new Option<int>("--eval-seed") { Description = "Seed of the first evaluation rollout", DefaultValueFactory = _ => EvalOptions.HeldOutSeedBase };
         var videos = new Option<int>("--videos") { Description = "Videos of the first K evaluation rollouts of each round", DefaultValueFactory = _ => 0 };

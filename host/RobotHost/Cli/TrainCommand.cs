@@ -25,7 +25,7 @@ public static class TrainCommand
         var initFrom = new Option<string?>("--init-from") { Description = "Fine-tune: start from this checkpoint's network, weights and normalisation, with a fresh schedule of --steps" };
         var sourceWeight = new Option<string[]>("--source-weight")
         {
-            Description = "Sampling weight of a frame source, name=value (repeatable): demo, policy, dagger, takeover (defaults 1, 0, 1, 1)",
+            Description = "Sampling weight of a frame source, name=value (repeatable): demo, policy, dagger, takeover, dagger_policy (defaults 1, 0, 1, 1, 0)",
             AllowMultipleArgumentsPerToken = false,
         };
         var policy = new Option<string>("--policy", "-p") { Description = "Policy key: mlp, act, diffusion, flow_matching", Required = true };

@@ -13,13 +13,6 @@ namespace RobotHost.Tests.Corrections;
 /// </summary>
 public sealed class CorrectionRolloutTests
 {
-    private static HostSession Session(string home) => HostSession.Start(new HostOptions
-    {
-        Paths = new HostPaths(home),
-        PluginDirectories = [RepoPaths.PluginDirectory],
-        IncludeDefaultPluginDirectories = false,
-    });
-
     private static readonly Dictionary<string, string> StateOnly = new() { ["cameras"] = "", ["max_steps"] = "90" };
 
     private static (RecordResult Result, long PolicyTicks, long ExpertTicks) Collect(HostSession session, string root, double beta, HoldPolicy policy, bool resume = false)
@@ -36,7 +29,7 @@ public sealed class CorrectionRolloutTests
     public void Every_frame_holds_the_expert_label_of_its_state_and_says_whether_the_expert_or_the_policy_drove()
     {
         var home = RepoPaths.NewTempDirectory("dagger-rollouts");
-        using var session = Session(home);
+        using var session = PluginSession.Start(home);
         var policy = HoldPolicy.For(session, "pick_place", StateOnly);
         var action = policy.Info.ActionFeature;
         var root = Path.Combine(home, "corrections");
@@ -84,20 +77,21 @@ public sealed class CorrectionRolloutTests
             }
         }
 
-        // What training makes of it: policy-driven frames keep only their first label; expert segments keep theirs up to
-        // the segment's end; the default weights count every DAgger frame.
+        // What training makes of it: policy-driven frames keep only their first label and, by default, weigh 0; expert
+        // segments keep their labels up to the segment's end.
         var sampling = SourceWeights.Sampling(reader, SourceWeights.Parse(null));
         Assert.NotNull(sampling.LabelSteps);
-        Assert.Null(sampling.Weights);
         for (var i = 0; i < reader.TotalFrames; i++)
         {
             var byExpert = reader.GetFrame(i, withImages: false).Values[FeatureKeys.Intervention][0] == 1f;
             if (!byExpert) Assert.Equal(1, sampling.LabelSteps![i]);
+            Assert.Equal(byExpert ? 1.0 : 0.0, sampling.Weights![i]);
         }
         var lastExpertEpisode = reader.Episodes[^1];
         Assert.Equal(lastExpertEpisode.Length, sampling.LabelSteps![(int)lastExpertEpisode.FromIndex]);
-        var withoutPolicyDriven = SourceWeights.Sampling(reader, SourceWeights.Parse(new Dictionary<string, string> { ["dagger_policy"] = "0" }));
-        Assert.Equal(mixed.PolicyTicks + policyOnly.PolicyTicks, withoutPolicyDriven.Weights!.Count(w => w == 0));
+        Assert.Equal(mixed.PolicyTicks + policyOnly.PolicyTicks, sampling.Weights!.Count(w => w == 0));
+        // Weighted like the expert's segments when asked: every frame counts the same again.
+        Assert.Null(SourceWeights.Sampling(reader, SourceWeights.Parse(new Dictionary<string, string> { ["dagger_policy"] = "1" })).Weights);
         Assert.Contains("unknown frame source 'teleop'", Assert.Throws<RobotHostException>(() => SourceWeights.Parse(new Dictionary<string, string> { ["teleop"] = "1" })).Message);
     }
 }

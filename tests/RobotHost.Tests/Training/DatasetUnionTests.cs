@@ -16,12 +16,7 @@ public sealed class DatasetUnionTests
     public void Demonstrations_and_corrections_read_as_one_dataset_with_pooled_statistics()
     {
         var home = RepoPaths.NewTempDirectory("union");
-        using var session = HostSession.Start(new HostOptions
-        {
-            Paths = new HostPaths(home),
-            PluginDirectories = [RepoPaths.PluginDirectory],
-            IncludeDefaultPluginDirectories = false,
-        });
+        using var session = PluginSession.Start(home);
         var format = session.Catalog.DatasetFormat("lerobot");
         var demos = Path.Combine(home, "demos");
         var corrections = Path.Combine(home, "corrections");
