@@ -52,11 +52,10 @@ public static class EvalCommand
                     OutputDir = parse.GetValue(output) ?? Path.Combine(ckpt, $"eval_{envKey}_{firstSeed}"),
                 };
                 var asJson = parse.GetValue(json);
-                var result = Evaluator.Evaluate(session, options, asJson ? null : new Progress<EvalProgress>(p =>
-                {
-                    if (!Console.IsErrorRedirected) Console.Error.Write($"\rrollout {p.Completed}/{p.Total}: {p.Successes} successes   ");
-                }), stop.Token);
-                if (!asJson && !Console.IsErrorRedirected) Console.Error.WriteLine();
+                var display = StageProgress.ForStderr();
+                var result = Evaluator.Evaluate(session, options, asJson ? null : StageProgress.Callback<EvalProgress>(p =>
+                    display.Report($"eval on {envKey}", p.Completed, p.Total, "episodes", $"{p.Successes} successes")), stop.Token);
+                display.Finish();
                 if (asJson)
                 {
                     Console.WriteLine(EvalReport.ToJson(result));

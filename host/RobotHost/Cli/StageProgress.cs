@@ -16,12 +16,26 @@ public sealed class StageProgress(TextWriter output, bool interactive)
     private long _stageFirst;
     private double _lastPrint = double.NegativeInfinity;
     private bool _open;
+    private readonly object _gate = new();
 
     /// <summary>For the process's stderr.</summary>
     public static StageProgress ForStderr() => new(Console.Error, !Console.IsErrorRedirected);
 
     /// <summary>Reports <paramref name="done"/> of <paramref name="total"/> units of <paramref name="stage"/>.</summary>
     public void Report(string stage, long done, long total, string unit, string detail = "")
+    {
+        lock (_gate) Print(stage, done, total, unit, detail);
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+    public static IProgress<T> Callback<T>(Action<T> report) => new SyncProgress<T>(report);
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private void Print(string stage, long done, long total, string unit, string detail)
     {
         var now = _clock.Elapsed.TotalSeconds;
         if (stage != _stage)
@@ -50,6 +64,17 @@ public sealed class StageProgress(TextWriter output, bool interactive)
             if (finished) output.WriteLine();
         }
         else output.WriteLine(line);
+    }
+
+    /// <summary>Ends a stage with a one-line summary (<c>stage: summary</c>) below its bar.</summary>
+    public void Done(string stage, string summary)
+    {
+        lock (_gate)
+        {
+            Finish();
+            output.WriteLine($"{stage}: {summary}");
+            _stage = null;
+        }
     }
 
     /// <summary>Ends an open line (call before printing results).</summary>

@@ -67,10 +67,15 @@ public static class TrainCommand
                     LogEvery = parse.GetValue(logEvery),
                     ConfigOverrides = ConfigBinder.ParseOptions(parse.GetValue(set)),
                 };
-                var printer = new TrainProgressPrinter(Console.Error, !Console.IsErrorRedirected);
+                var display = StageProgress.ForStderr();
+                var stage = $"train {options.PolicyKey}";
                 TrainResult result;
-                try { result = TrainingRunner.Train(session, options, printer, stop.Token); }
-                finally { printer.Finish(); }
+                try
+                {
+                    result = TrainingRunner.Train(session, options, StageProgress.Callback<TrainProgress>(p =>
+                        display.Report(stage, p.Step, p.TotalSteps, "steps", string.Create(CultureInfo.InvariantCulture, $"loss {p.SmoothedLoss:G4}, data wait {p.DataWaitFraction:P0}"))), stop.Token);
+                }
+                finally { display.Finish(); }
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{(result.Cancelled ? "cancelled" : "done")}: {result.Steps} steps, loss {result.FirstLoss:G4} → {result.FinalLoss:G4}, {result.Seconds:F0} s, data wait {result.DataWaitFraction:P1}"));
                 Console.WriteLine(result.LastCheckpoint);
@@ -78,33 +83,5 @@ public static class TrainCommand
             });
         });
         return command;
-    }
-
-    /// <summary>One progress line on stderr: rewritten in place on a terminal, a line every few seconds otherwise.</summary>
-    private sealed class TrainProgressPrinter(TextWriter output, bool interactive) : IProgress<TrainProgress>
-    {
-        private DateTime _last = DateTime.MinValue;
-        private bool _printed;
-
-        public void Report(TrainProgress value)
-        {
-            var now = DateTime.UtcNow;
-            var done = value.Step == value.TotalSteps;
-            if (!done && now - _last < TimeSpan.FromSeconds(interactive ? 0.25 : 5)) return;
-            _last = now;
-            var width = value.TotalSteps.ToString(CultureInfo.InvariantCulture).Length;
-            var eta = value.Eta.TotalHours >= 1 ? value.Eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : value.Eta.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
-            var bar = new string('#', (int)(20 * value.Step / Math.Max(1, value.TotalSteps))).PadRight(20, '.');
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"[{bar}] step {value.Step.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{value.TotalSteps}  loss {value.SmoothedLoss,9:G4}  {value.StepsPerSecond,6:F2} it/s  ETA {eta}  data wait {value.DataWaitFraction,5:P0}");
-            if (interactive) output.Write("\r" + line);
-            else output.WriteLine(line);
-            _printed = true;
-        }
-
-        public void Finish()
-        {
-            if (interactive && _printed) output.WriteLine();
-        }
     }
 }

@@ -16,8 +16,8 @@ public sealed partial class ScriptGlobals
     /// </summary>
     public DaggerResult Dagger(DaggerOptions options)
     {
-        var display = new StageProgress(Console.Error, !Console.IsErrorRedirected);
-        var result = DaggerRunner.Run(Host, options, new Progress<DaggerProgress>(p =>
+        var display = StageProgress.ForStderr();
+        var result = DaggerRunner.Run(Host, options, StageProgress.Callback<DaggerProgress>(p =>
             display.Report($"round {p.Round}/{p.Rounds} {p.Stage}", p.Done, p.Total, p.Stage is "collect" or "evaluate" ? "episodes" : "steps", p.Detail)), Cancel);
         display.Finish();
         Log.LogInformation("corrections: {Rounds} round(s), success {Success}", result.Rounds.Count - 1,
@@ -39,11 +39,12 @@ public sealed partial class ScriptGlobals
         using var environment = Catalog.CreateEnvironment(options.EnvironmentKey, options.EnvironmentOptions);
         using var policy = PolicyLoader.Load(Host, checkpoint);
         var format = Catalog.DatasetFormat(options.Format);
-        var progress = new ConsoleProgress($"corrections {Path.GetFileName(options.Root)}", options.Episodes);
+        var stage = $"corrections {Path.GetFileName(options.Root)}";
+        var progress = StageProgress.ForStderr();
         var (result, policyTicks, expertTicks, _) = new Recorder(Host.CreateLogger("RobotHost.Corrections")).RecordCorrections(environment, format,
             options with { Realtime = false }, new CorrectionMix(policy, beta, seed),
-            new Progress<RecordProgress>(p => progress.Report(p.SavedEpisodes, $"episodes, {p.TotalFrames} frames")), Cancel);
-        progress.Done($"{result.Episodes.Count} rollouts, {result.Frames} labelled frames, policy drove {(double)policyTicks / Math.Max(1, policyTicks + expertTicks):P0} → {result.Root}");
+            StageProgress.Callback<RecordProgress>(p => progress.Report(stage, p.SavedEpisodes, p.Episodes, "episodes", $"{p.TotalFrames} frames")), Cancel);
+        progress.Done(stage, $"{result.Episodes.Count} rollouts, {result.Frames} labelled frames, policy drove {(double)policyTicks / Math.Max(1, policyTicks + expertTicks):P0} → {result.Root}");
         if (result.StopReason == RecordStopReason.Cancelled) Cancel.ThrowIfCancellationRequested();
         return result;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RobotHost.Cli;
 using RobotHost.Recording;
 
 namespace RobotHost.Scripting;
@@ -14,11 +15,12 @@ public sealed partial class ScriptGlobals
     /// <param name="control">Operator requests (next episode, re-record, stop), e.g. from keys; null records the planned episodes.</param>
     public RecordResult Record(RecordOptions options, IRecordControl? control = null)
     {
-        var progress = new ConsoleProgress($"record {Path.GetFileName(options.Root)}", options.Episodes);
+        var stage = $"record {Path.GetFileName(options.Root)}";
+        var progress = StageProgress.ForStderr();
         var recorder = new Recorder(Host.CreateLogger("RobotHost.Recording"));
         var result = recorder.Record(Host, options, control,
-            progress: new Progress<RecordProgress>(p => progress.Report(p.SavedEpisodes, $"episodes, {p.TotalFrames} frames")), cancel: Cancel);
-        progress.Done($"{result.Episodes.Count} episodes, {result.Frames} frames in {result.ElapsedS:F0} s → {result.Root}");
+            progress: StageProgress.Callback<RecordProgress>(p => progress.Report(stage, p.SavedEpisodes, p.Episodes, "episodes", $"{p.TotalFrames} frames")), cancel: Cancel);
+        progress.Done(stage, $"{result.Episodes.Count} episodes, {result.Frames} frames in {result.ElapsedS:F0} s → {result.Root}");
         if (result.StopReason == RecordStopReason.Cancelled)
         {
             Log.LogWarning("recording cancelled: {Saved} episode(s) saved in {Root}", result.Episodes.Count, result.Root);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RobotHost.Cli;
 using RobotHost.Training;
 
 namespace RobotHost.Scripting;
@@ -30,8 +31,9 @@ public sealed partial class ScriptGlobals
             SourceWeights = settings.SourceWeights ?? new Dictionary<string, string>(),
             LogEvery = 1, // scripts plot the loss of every step
         };
-        var progress = new ConsoleProgress($"train {settings.Policy}", settings.Steps);
-        var result = TrainingRunner.Train(Host, options, new Progress(progress), Cancel);
+        var stage = $"train {settings.Policy}";
+        var progress = StageProgress.ForStderr();
+        var result = TrainingRunner.Train(Host, options, new Progress(progress, stage), Cancel);
         if (result.Cancelled)
         {
             Log.LogWarning("training cancelled at step {Step}; partial checkpoint {Checkpoint}", result.Steps, result.LastCheckpoint);
@@ -39,14 +41,14 @@ public sealed partial class ScriptGlobals
             Cancel.ThrowIfCancellationRequested();
         }
         var outcome = new TrainOutcome(result.LastCheckpoint, settings.Policy, result.Steps, result.Losses, result.Seconds, result.DataWaitFraction);
-        progress.Done($"{outcome.Steps} steps in {outcome.Seconds:F0} s, final loss {outcome.FinalLoss:G3}");
+        progress.Done(stage, $"{outcome.Steps} steps in {outcome.Seconds:F0} s, final loss {outcome.FinalLoss:G3}");
         Log.LogInformation("{Outcome}", outcome.ToString());
         return outcome;
     }
 
     /// <summary>The runner's progress on the script's progress line (synchronous: <see cref="Progress{T}"/> would post it to the thread pool).</summary>
-    private sealed class Progress(ConsoleProgress line) : IProgress<TrainProgress>
+    private sealed class Progress(StageProgress line, string stage) : IProgress<TrainProgress>
     {
-        public void Report(TrainProgress value) => line.Report(value.Step, $"loss {value.Loss:G3}");
+        public void Report(TrainProgress value) => line.Report(stage, value.Step, value.TotalSteps, "steps", $"loss {value.SmoothedLoss:G3}");
     }
 }

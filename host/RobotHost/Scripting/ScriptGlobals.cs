@@ -79,9 +79,10 @@ public sealed partial class ScriptGlobals
     /// </summary>
     public EvalResult Evaluate(EvalOptions options)
     {
-        var progress = new ConsoleProgress($"eval {options.Label ?? Path.GetFileName(options.Checkpoint?.TrimEnd('/')) ?? "policy"} on {options.Env}", options.Episodes);
-        var result = Evaluator.Evaluate(Host, options, new Progress<EvalProgress>(p => progress.Report(p.Completed, $"{p.Successes} successes")), Cancel);
-        progress.Done($"{result.Successes}/{result.EpisodeCount} successes in {result.Seconds:F0} s");
+        var stage = $"eval {options.Label ?? Path.GetFileName(options.Checkpoint?.TrimEnd('/')) ?? "policy"} on {options.Env}";
+        var progress = Cli.StageProgress.ForStderr();
+        var result = Evaluator.Evaluate(Host, options, Cli.StageProgress.Callback<EvalProgress>(p => progress.Report(stage, p.Completed, p.Total, "episodes", $"{p.Successes} successes")), Cancel);
+        progress.Done(stage, $"{result.Successes}/{result.EpisodeCount} successes in {result.Seconds:F0} s");
         return result;
     }
 
