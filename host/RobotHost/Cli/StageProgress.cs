@@ -52,11 +52,11 @@ public sealed class StageProgress(TextWriter output, bool interactive)
         _lastPrint = now;
         var elapsed = now - _stageStart;
         var rate = elapsed > 0 ? (done - _stageFirst) / elapsed : 0;
-        var left = rate > 0 && total > done ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
+        var left = rate > 0 && total > done ? Format(TimeSpan.FromSeconds((total - done) / rate)) : finished ? Format(TimeSpan.Zero) : "--:--";
         var fraction = total > 0 ? Math.Clamp((double)done / total, 0, 1) : 0;
         var bar = new string('█', (int)(24 * fraction)).PadRight(24, '░');
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{stage,-18} {bar} {done}/{total} {unit}  {rate:F1} {unit}/s  left {Format(left)}{(detail.Length > 0 ? "  " + detail : "")}");
+            $"{stage,-18} {bar} {done}/{total} {unit}  {rate:F1} {unit}/s  left {left}{(detail.Length > 0 ? "  " + detail : "")}");
         if (interactive)
         {
             output.Write("\r" + line + "\u001b[K");
