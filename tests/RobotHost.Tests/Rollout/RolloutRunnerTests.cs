@@ -63,9 +63,10 @@ public sealed class RolloutRunnerTests
         var sync = Run(ahead: false);
         var ahead = Run(ahead: true);
 
-        // Waiting for the network in the tick overruns nearly every tick; running it one tick ahead, the tick only does bus I/O.
+        // Waiting for the network in the tick overruns nearly every tick; running it one tick ahead, the tick only does bus I/O
+        // (compared with each other: test classes run in parallel, and a loaded machine overruns some bus-only ticks too).
         Assert.True(sync.Loop.Overruns >= sync.Ticks / 2, $"sync: {sync.Summary()}");
-        Assert.True(ahead.Loop.Overruns <= ahead.Ticks / 10, $"ahead: {ahead.Summary()}");
+        Assert.True(ahead.Loop.Overruns * 2 < sync.Loop.Overruns, $"ahead: {ahead.Summary()}; sync: {sync.Summary()}");
         // Every other tick gets a fresh action (45 ms spans two periods) and the ticks between hold; none is a missed deadline.
         Assert.True(ahead.PolicyActions >= ahead.Ticks / 3, $"ahead: {ahead.Summary()}");
         Assert.Equal(0, ahead.DeadlineMisses);
