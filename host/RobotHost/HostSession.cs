@@ -18,7 +18,6 @@ public sealed class HostSession : IDisposable
         Plugins = plugins;
         Context = context;
         Catalog = new ComponentCatalog(plugins, context);
-        context.AddService(typeof(ComponentCatalog), Catalog);
     }
 
     /// <summary>Data, log and plugin locations.</summary>

@@ -22,6 +22,13 @@ public static class DatasetInfo
                 ["names"] = f.Names is null ? null : new JsonArray(f.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
             };
             if (f.IsVisual) node["info"] = VideoInfo(f, schema.Fps, options.VideoCodec);
+            // Extra keys LeRobot ignores: the robot's stated ranges, so checks need not guess them from robot_type.
+            if (f.HasLimits)
+            {
+                node["lower"] = new JsonArray(f.Lower!.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+                node["upper"] = new JsonArray(f.Upper!.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+            }
+            if (f.Units is { } units) node["units"] = new JsonArray(units.Select(u => (JsonNode)JsonValue.Create(u)).ToArray());
             features[f.Key] = node;
         }
         foreach (var (key, dtype) in LeRobotLayout.DefaultFeatures)
@@ -86,7 +93,10 @@ public static class DatasetInfo
                 var dtype = node["dtype"]!.GetValue<string>();
                 if (dtype is "string" or "language") continue;
                 var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
-                features.Add(new FeatureSpec(key, dtype, shape, Names(node["names"])));
+                features.Add(new FeatureSpec(key, dtype, shape, Names(node["names"]))
+                {
+                    Lower = Numbers(node["lower"]), Upper = Numbers(node["upper"]), Units = Strings(node["units"]),
+                });
             }
             return new DatasetSchema(info["robot_type"]?.GetValue<string>() ?? "unknown", info["fps"]!.GetValue<int>(), features);
         }
@@ -95,6 +105,13 @@ public static class DatasetInfo
             throw new RobotHostException($"{path} has no valid 'features'/'fps' ({e.Message}); copy meta/info.json again from the original dataset", e);
         }
     }
+
+    // Optional lists robothost writes (lower, upper, units); anything else reads as absent rather than failing the dataset.
+    private static IReadOnlyList<double>? Numbers(JsonNode? node) =>
+        node is JsonArray array && array.All(v => v is JsonValue value && value.TryGetValue<double>(out _)) ? array.Select(v => v!.GetValue<double>()).ToArray() : null;
+
+    private static IReadOnlyList<string>? Strings(JsonNode? node) =>
+        node is JsonArray array && array.All(v => v is JsonValue value && value.TryGetValue<string>(out _)) ? array.Select(v => v!.GetValue<string>()).ToArray() : null;
 
     // Names are a list, null, or in older datasets a dict such as {"motors": [...]}.
     private static IReadOnlyList<string>? Names(JsonNode? node) => node switch

@@ -12,6 +12,27 @@ namespace RobotHost.Sdk;
 /// <param name="Names">Names of the elements (joint names for vectors), or null.</param>
 public sealed record FeatureSpec(string Key, string DType, IReadOnlyList<int> Shape, IReadOnlyList<string>? Names)
 {
+    /// <summary>
+    /// Lowest valid value of each element (in its <see cref="Units"/>), or null when the robot states none: e.g. the
+    /// calibrated range of each joint, which the TUI draws its bars over and the dataset check tests values against.
+    /// </summary>
+    public IReadOnlyList<double>? Lower { get; init; }
+
+    /// <summary>Highest valid value of each element (in its <see cref="Units"/>), or null when the robot states none.</summary>
+    public IReadOnlyList<double>? Upper { get; init; }
+
+    /// <summary>Unit of each element's value, e.g. <c>deg</c> for a joint and <c>%</c> for a gripper, or null when unstated.</summary>
+    public IReadOnlyList<string>? Units { get; init; }
+
+    /// <summary>True when <see cref="Lower"/> and <see cref="Upper"/> give one finite, non-empty range per element.</summary>
+    public bool HasLimits =>
+        Lower is { } lower && Upper is { } upper && lower.Count == ElementCount && upper.Count == ElementCount
+        && lower.Zip(upper).All(p => double.IsFinite(p.First) && double.IsFinite(p.Second) && p.First < p.Second);
+
+    /// <summary>This feature with per-element limits (and optionally units).</summary>
+    public FeatureSpec WithLimits(IReadOnlyList<double> lower, IReadOnlyList<double> upper, IReadOnlyList<string>? units = null) =>
+        this with { Lower = lower, Upper = upper, Units = units ?? Units };
+
     /// <summary>True for camera features (dtype image or video).</summary>
     public bool IsVisual => DType is "video" or "image";
 

@@ -15,8 +15,4 @@ public interface IPluginContext
 
     /// <summary>The person at the robot: prompts and guidance (calibration steps, find-port instructions).</summary>
     IOperatorConsole Operator { get; }
-
-    /// <summary>Resolves a service the host offers to components (e.g. its component catalog).</summary>
-    /// <returns>The service, or null when the host has none to give.</returns>
-    object? GetService(Type serviceType);
 }

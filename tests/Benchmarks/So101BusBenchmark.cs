@@ -95,7 +95,6 @@ internal static class So101BusBenchmark
         public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         public string DataDirectory => Path.GetTempPath();
         public IOperatorConsole Operator { get; } = new SilentOperator();
-        public object? GetService(Type serviceType) => null;
     }
 
     private sealed class SilentOperator : IOperatorConsole

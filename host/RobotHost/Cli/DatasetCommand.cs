@@ -164,7 +164,8 @@ public static class DatasetCommand
             var log = session.CreateLogger("dataset.convert");
             var clock = Stopwatch.StartNew();
             using var reader = OpenReader(session, from);
-            var format = session.Catalog.DatasetFormat("lerobot");
+            // The copy is written by the format that reads the source (it converts its own older versions).
+            var format = session.Catalog.DatasetFormatFor(from);
             using (var writer = format.Create(to, reader.Schema, new DatasetWriterOptions { VideoCodec = parse.GetValue(codec)! }))
             {
                 foreach (var episode in reader.Episodes)

@@ -31,7 +31,7 @@ public static class RecordCommand
         var noRealtime = new Option<bool>("--no-realtime") { Description = "Simulators: run as fast as possible and skip the reset wait (same files as real time)" };
         var seed = new Option<int>("--seed") { Description = "Seed of episode 0; episode i gets seed + i", DefaultValueFactory = _ => 0 };
         var codec = new Option<string>("--video-codec", "--dataset.vcodec") { Description = "Video codec while recording: h264 (live) or av1", DefaultValueFactory = _ => "h264" };
-        var format = new Option<string>("--format") { Description = "Dataset format key", DefaultValueFactory = _ => "lerobot" };
+        var format = new Option<string?>("--format") { Description = "Dataset format key (default: the format of the dataset in --root, else the first loaded format; see `robothost plugins`)" };
         var robotOptions = new Option<string[]>("--robot-option") { Description = "Robot config name=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var teleopOptions = new Option<string[]>("--teleop-option") { Description = "Teleoperator config name=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var cameraOptions = new Option<string[]>("--camera-option") { Description = "Camera config name=value for every camera, or KEY.name=value / INDEX.name=value for one (repeatable)", AllowMultipleArgumentsPerToken = false };
@@ -59,7 +59,7 @@ public static class RecordCommand
                     EnvironmentKey = parse.GetValue(env),
                     EnvironmentOptions = ConfigBinder.ParseOptions(parse.GetValue(envOptions)),
                     Root = parse.GetValue(root) ?? "",
-                    Format = parse.GetValue(format)!,
+                    Format = parse.GetValue(format),
                     Episodes = parse.GetValue(episodes),
                     EpisodeTimeS = parse.GetValue(episodeTime),
                     ResetTimeS = parse.GetValue(resetTime),

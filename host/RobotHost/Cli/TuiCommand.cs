@@ -18,6 +18,9 @@ namespace RobotHost.Cli;
 /// </summary>
 public static class TuiCommand
 {
+    // With no --camera the TUI opens on the simulated rig's front camera, like the robot and teleoperator defaults.
+    private static readonly string[] DefaultCameraKeys = ["sim_front"];
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -62,7 +65,7 @@ public static class TuiCommand
                 var cameraTokens = parse.GetValue(cameraOptions) ?? [];
                 if (parse.GetResult(cameras) is null)
                 {
-                    cameraKeys = ["sim_front"];
+                    cameraKeys = [.. DefaultCameraKeys];
                     if (cameraTokens.Length == 0) cameraTokens = ["width=160", "height=120"];
                 }
                 var options = new RecordOptions

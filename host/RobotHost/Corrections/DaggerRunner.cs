@@ -38,7 +38,7 @@ public static class DaggerRunner
         var output = Path.GetFullPath(options.OutputDir);
         Directory.CreateDirectory(output);
         var corrections = Path.GetFullPath(options.CorrectionsRoot ?? Path.Combine(output, "corrections"));
-        var format = session.Catalog.DatasetFormat(new RecordOptions { Root = corrections }.Format);
+        var format = session.Catalog.DatasetFormat(null, corrections);
         if (format.CanOpen(corrections) && !options.Resume)
             throw new RobotHostException($"corrections already exist in {corrections}; pass --resume to add rounds to them, or choose another --out");
         using var environment = session.Catalog.CreateEnvironment(options.Env, options.EnvOptions);

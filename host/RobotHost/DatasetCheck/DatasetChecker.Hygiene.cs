@@ -191,27 +191,30 @@ public static partial class DatasetChecker
     private static CheckResult JointLimits(CheckContext c)
     {
         const string id = "joint_limits", title = "Joints within the arm's limits";
-        if (!c.Reader.Schema.RobotType.Contains("so10", StringComparison.OrdinalIgnoreCase))
-            return new CheckResult(id, title, CheckStatus.Skip, $"skipped: no known limits for robot type '{c.Reader.Schema.RobotType}'", []);
-        // LeRobot's SO-100/101 units: body joints in degrees about the middle of the calibrated range (±180 at most), gripper 0–100.
+        // The limits are the ones the robot stated when recording (written with the dataset's features); none, no check.
+        var limited = new[] { FeatureKeys.State, FeatureKeys.Action }
+            .Select(key => c.Reader.Schema.Features.FirstOrDefault(f => f.Key == key))
+            .Where(f => f is { HasLimits: true, Names: not null } && f.Names.Count == f.ElementCount).Select(f => f!).ToList();
+        if (limited.Count == 0)
+            return new CheckResult(id, title, CheckStatus.Skip, $"skipped: the dataset states no joint limits (robot type '{c.Reader.Schema.RobotType}')", []);
         var findings = new List<CheckFinding>();
-        void Scan(string feature, IReadOnlyList<string> names, Func<EpisodeSeries, float[][]> values)
+        void Scan(FeatureSpec feature, Func<EpisodeSeries, float[][]> values)
         {
-            for (var j = 0; j < names.Count; j++)
+            for (var j = 0; j < feature.Names!.Count; j++)
             {
-                var gripper = names[j].Contains("gripper", StringComparison.OrdinalIgnoreCase);
-                double lo = gripper ? -1 : -180, hi = gripper ? 101 : 180;
+                double lo = feature.Lower![j], hi = feature.Upper![j];
+                var name = feature.Names[j];
                 bool Outside(float[] v) => !(v[j] >= lo && v[j] <= hi); // NaN is outside too
                 var hits = c.Episodes.Where(e => values(e).Any(Outside)).ToList();
                 if (hits.Count > 0)
-                    findings.Add(new CheckFinding($"{feature} {names[j]} leaves [{lo}, {hi}] in episode(s) {EpisodeList(hits.Select(e => e.Episode))} ({SpanList(hits, values, Outside)})",
+                    findings.Add(new CheckFinding($"{feature.Key} {name} leaves [{lo}, {hi}] in episode(s) {EpisodeList(hits.Select(e => e.Episode))} ({SpanList(hits, values, Outside)})",
                         hits.Select(e => e.Episode).ToList(), hits.Select(e => HitSpan(values(e), Outside)).ToList(),
-                        $"recalibrate the arm (robothost calibrate) or check the units of {names[j]}"));
+                        $"recalibrate the arm (robothost calibrate) or check the units of {name}"));
             }
         }
-        Scan(FeatureKeys.State, c.StateNames, e => e.State);
-        Scan(FeatureKeys.Action, c.ActionNames, e => e.Action);
-        return Result(id, title, findings, CheckStatus.Fail, "every value within the SO-101's calibrated ranges");
+        foreach (var feature in limited)
+            Scan(feature, feature.Key == FeatureKeys.State ? e => e.State : e => e.Action);
+        return Result(id, title, findings, CheckStatus.Fail, "every value within the limits the robot states");
     }
 
     private static CheckResult DuplicateEpisodes(CheckContext c)

@@ -87,7 +87,7 @@ public static class Evaluator
     private static EpisodeOutcome RunEpisode(IPolicy policy, IEnvironment environment, ActionGuard guard, IReadOnlyList<string> actionNames,
         IReadOnlyList<string>? trajectoryKeys, int index, int seed, int maxSteps, string? videoPath, ILogger log, CancellationToken cancel)
     {
-        SeedTorch(seed);
+        (policy as ISeededPolicy)?.Seed(seed);
         policy.Reset();
         var step = environment.Reset(seed);
         var condition = environment.Condition;
@@ -213,7 +213,4 @@ public static class Evaluator
     {
         foreach (var (key, value) in values) into[key] = value;
     }
-
-    /// <summary>Stochastic policies (diffusion, flow matching) draw noise from libtorch's generator: seed it per rollout.</summary>
-    private static void SeedTorch(int seed) => TorchSharp.torch.random.manual_seed(seed);
 }

@@ -32,6 +32,10 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
     public IReadOnlyList<string> Keys(ComponentKind kind) =>
         Plugins.Registrations.Where(r => r.Kind == kind).Select(r => r.Key).Order().ToList();
 
+    /// <summary>The option names (snake_case) the config of <paramref name="kind"/> <paramref name="key"/> takes; empty when it takes no config.</summary>
+    public IReadOnlySet<string> OptionNames(ComponentKind kind, string key) =>
+        Find(kind, key).ConfigType is { } type ? ConfigBinder.OptionNames(type) : new HashSet<string>();
+
     /// <summary>Creates a robot.</summary>
     public IRobot CreateRobot(string key, IReadOnlyDictionary<string, string>? options = null) => Create<IRobot>(ComponentKind.Robot, key, options);
 
@@ -47,8 +51,19 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
     /// <summary>The policy factory registered under <paramref name="key"/>.</summary>
     public IPolicyFactory Policy(string key) => (IPolicyFactory)Find(ComponentKind.Policy, key).Factory;
 
-    /// <summary>The dataset format registered under <paramref name="key"/>.</summary>
-    public IDatasetFormat DatasetFormat(string key) => WithContext((IDatasetFormat)Find(ComponentKind.Dataset, key).Factory);
+    /// <summary>
+    /// The dataset format to write with: the one registered under <paramref name="key"/>; with no key, the format that
+    /// recognises <paramref name="root"/> (appending to a dataset), else the first registered format.
+    /// </summary>
+    public IDatasetFormat DatasetFormat(string? key, string? root = null)
+    {
+        if (key is not null) return WithContext((IDatasetFormat)Find(ComponentKind.Dataset, key).Factory);
+        var formats = Plugins.Registrations.Where(r => r.Kind == ComponentKind.Dataset).Select(r => (IDatasetFormat)r.Factory).ToList();
+        if (formats.Count == 0)
+            throw new RobotHostException($"no dataset format: no plugin registers one. Plugin directories: {string.Join(", ", Plugins.Directories)}; see `robothost plugins`");
+        var existing = root is not null && Directory.Exists(root) ? formats.FirstOrDefault(f => f.CanOpen(root)) : null;
+        return WithContext(existing ?? formats[0]);
+    }
 
     /// <summary>The first dataset format that recognises <paramref name="root"/>.</summary>
     public IDatasetFormat DatasetFormatFor(string root)

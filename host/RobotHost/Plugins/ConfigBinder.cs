@@ -47,6 +47,10 @@ public static class ConfigBinder
         return Validate(config, key);
     }
 
+    /// <summary>The snake_case option names of <paramref name="configType"/>, as <see cref="Bind"/> accepts them.</summary>
+    public static IReadOnlySet<string> OptionNames(Type configType) =>
+        JsonSerializer.SerializeToNode(Activator.CreateInstance(configType)!, configType, SnakeCase)!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Validates a config, throwing one error that lists every problem.</summary>
     public static T Validate<T>(T config, string key) where T : ComponentConfig
     {

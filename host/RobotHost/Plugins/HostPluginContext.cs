@@ -3,11 +3,9 @@ using RobotHost.Sdk;
 
 namespace RobotHost.Plugins;
 
-/// <summary>The context handed to components: loggers, data directory and shared services.</summary>
+/// <summary>The context handed to components: loggers, data directory and the operator console.</summary>
 public sealed class HostPluginContext(ILoggerFactory loggerFactory, string dataDirectory, IOperatorConsole? operatorConsole = null) : IPluginContext
 {
-    private readonly Dictionary<Type, object> _services = [];
-
     /// <inheritdoc />
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
@@ -16,16 +14,4 @@ public sealed class HostPluginContext(ILoggerFactory loggerFactory, string dataD
 
     /// <inheritdoc />
     public IOperatorConsole Operator { get; set; } = operatorConsole ?? new TerminalOperatorConsole();
-
-    /// <summary>Offers a service to components (e.g. the host's plugin catalog).</summary>
-    public void AddService(Type type, object service)
-    {
-        lock (_services) _services[type] = service;
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType)
-    {
-        lock (_services) return _services.GetValueOrDefault(serviceType);
-    }
 }

@@ -36,8 +36,8 @@ public sealed record RecordOptions
     /// <summary>Dataset folder (created, or appended to with <see cref="Resume"/>).</summary>
     public required string Root { get; init; }
 
-    /// <summary>Dataset format key.</summary>
-    public string Format { get; init; } = "lerobot";
+    /// <summary>Dataset format key; null: the format that recognises <see cref="Root"/>, else the first registered one.</summary>
+    public string? Format { get; init; }
 
     /// <summary>Episodes to save in this session.</summary>
     public int Episodes { get; init; } = 1;

@@ -55,7 +55,7 @@ public sealed class Recorder
     {
         ArgumentNullException.ThrowIfNull(session);
         ThrowIfInvalid(options);
-        var format = session.Catalog.DatasetFormat(options.Format);
+        var format = session.Catalog.DatasetFormat(options.Format, options.Root);
         if (options.IsEnvironmentMode)
         {
             using var environment = session.Catalog.CreateEnvironment(options.EnvironmentKey!, options.EnvironmentOptions);

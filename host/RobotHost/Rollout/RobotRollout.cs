@@ -43,7 +43,7 @@ public static class RobotRollout
         }
         var fps = (int)Math.Round(runner.Hz);
         var recordOptions = recording with { RobotKey = rigSpec.RobotKey, TeleopKey = rigSpec.TeleopKey ?? "policy", Fps = fps, Realtime = true };
-        var format = session.Catalog.DatasetFormat(recordOptions.Format);
+        var format = session.Catalog.DatasetFormat(recordOptions.Format, recordOptions.Root);
         var recorder = new Recorder(session.CreateLogger("RobotHost.Recording"));
         var recorded = recorder.Record(new RolloutSource(runner, rig, recordOptions.CameraWarmup), format, recordOptions, fps, "policy rollout",
             control, recordProgress, cancel);

@@ -38,7 +38,7 @@ public sealed partial class ScriptGlobals
             throw new Sdk.RobotHostException("CollectCorrections needs EnvironmentKey: an environment whose scripted expert labels the states (pick_place, obstacle_2d)");
         using var environment = Catalog.CreateEnvironment(options.EnvironmentKey, options.EnvironmentOptions);
         using var policy = PolicyLoader.Load(Host, checkpoint);
-        var format = Catalog.DatasetFormat(options.Format);
+        var format = Catalog.DatasetFormat(options.Format, options.Root);
         var stage = $"corrections {Path.GetFileName(options.Root)}";
         var progress = StageProgress.ForStderr();
         var (result, policyTicks, expertTicks, _) = new Recorder(Host.CreateLogger("RobotHost.Corrections")).RecordCorrections(environment, format,

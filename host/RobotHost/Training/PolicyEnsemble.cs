@@ -8,7 +8,7 @@ namespace RobotHost.Training;
 /// zones move with the seed), so averaging them cancels part of each run's own error — at the inference cost of all
 /// members. The members must agree on the action (names, size) and rate; their inputs are the union of theirs.
 /// </summary>
-public sealed class PolicyEnsemble : IPolicy
+public sealed class PolicyEnsemble : IPolicy, ISeededPolicy
 {
     private readonly IReadOnlyList<IPolicy> _members;
 
@@ -36,6 +36,12 @@ public sealed class PolicyEnsemble : IPolicy
 
     /// <inheritdoc />
     public PolicyInfo Info { get; }
+
+    /// <summary>Seeds every member that draws random numbers, so an ensemble's rollouts repeat like its members' do.</summary>
+    public void Seed(long seed)
+    {
+        foreach (var member in _members) (member as ISeededPolicy)?.Seed(seed);
+    }
 
     /// <inheritdoc />
     public void Reset()

@@ -1,21 +1,23 @@
+using RobotHost.Sdk;
+
 namespace RobotHost.Tui;
 
 /// <summary>
-/// Range of each joint's bar: SO-101-like arms use their calibrated ranges in degrees (body joints ±110°, gripper
-/// 0–100 %); other robots start at ±1 and widen to the min/max seen so far.
+/// Range of each joint's bar: the limits the robot states on its state feature (<see cref="FeatureSpec.Lower"/>,
+/// <see cref="FeatureSpec.Upper"/>); a robot that states none starts at ±1 and widens to the min/max seen so far.
 /// </summary>
 public sealed class JointLimits
 {
     private readonly Dictionary<string, (float Min, float Max)> _ranges = new();
     private readonly bool _fixed;
 
-    /// <summary>Limits for the state names of a robot type.</summary>
-    public JointLimits(IReadOnlyList<string> names, string robotType)
+    /// <summary>Limits for the elements of a robot's state feature.</summary>
+    public JointLimits(FeatureSpec state)
     {
-        Names = names;
-        _fixed = robotType.Contains("so10", StringComparison.OrdinalIgnoreCase) || robotType.Contains("so_10", StringComparison.OrdinalIgnoreCase);
-        foreach (var name in names)
-            _ranges[name] = _fixed ? (name.Contains("gripper", StringComparison.OrdinalIgnoreCase) ? (0f, 100f) : (-110f, 110f)) : (-1f, 1f);
+        Names = state.Names ?? [];
+        _fixed = state.HasLimits && Names.Count == state.ElementCount;
+        for (var i = 0; i < Names.Count; i++)
+            _ranges[Names[i]] = _fixed ? ((float)state.Lower![i], (float)state.Upper![i]) : (-1f, 1f);
     }
 
     /// <summary>Joint names in state order.</summary>

@@ -204,12 +204,14 @@ public sealed class LearnController : IDisposable
     }
 
     /// <summary>
-    /// <c>pick_place</c> renders the cameras it is told to at the size it is told: take both from the dataset the policy
-    /// was trained on, so its image inputs match (else the evaluator refuses with a shape error).
+    /// An environment that takes <c>cameras</c>, <c>fps</c>, <c>image_height</c> or <c>image_width</c> options renders
+    /// what it is told: take them from the dataset the policy was trained on, so its inputs match (else the evaluator
+    /// refuses with a shape error). Only the options the environment's config declares are passed.
     /// </summary>
     private IReadOnlyDictionary<string, string>? EnvOptionsFromDataset(LearnSettings settings)
     {
-        if (settings.Env != "pick_place" || !Directory.Exists(settings.DatasetRoot)) return null;
+        var declared = _session.Catalog.OptionNames(ComponentKind.Environment, settings.Env);
+        if (!declared.Contains("cameras") || !Directory.Exists(settings.DatasetRoot)) return null;
         using var reader = _session.Catalog.DatasetFormatFor(settings.DatasetRoot).Open(settings.DatasetRoot);
         var images = reader.Schema.VisualFeatures.Where(f => f.Key.StartsWith(FeatureKeys.ImagePrefix, StringComparison.Ordinal)).ToList();
         var options = new Dictionary<string, string>
@@ -222,7 +224,7 @@ public sealed class LearnController : IDisposable
             options["image_height"] = images[0].Shape[0].ToString(CultureInfo.InvariantCulture);
             options["image_width"] = images[0].Shape[1].ToString(CultureInfo.InvariantCulture);
         }
-        return options;
+        return options.Where(o => declared.Contains(o.Key)).ToDictionary();
     }
 
     private string BusyReason() => IsTraining ? "training runs: x cancels it" : "evaluation runs: x cancels it";

@@ -38,7 +38,7 @@ public sealed class RigController : IDisposable
         Robot = (ObservedRobot)_rig.Robot;
         Teleoperator = _rig.Teleoperator!;
         Cameras = _rig.Cameras.Cast<ObservedCamera>().ToList();
-        Limits = new JointLimits(Robot.StateFeature.Names ?? [], Robot.RobotType);
+        Limits = new JointLimits(Robot.StateFeature);
     }
 
     /// <summary>Rig and recording settings.</summary>
@@ -85,7 +85,7 @@ public sealed class RigController : IDisposable
         var control = _control;
         var token = _cancel.Token;
         var progress = new ProgressStore<RecordProgress>(p => { _progress = p; _loop = p.Loop; });
-        var format = _session.Catalog.DatasetFormat(options.Format);
+        var format = _session.Catalog.DatasetFormat(options.Format, options.Root);
         var rig = _rig;
         Sessions++;
         LastOutcome = null;

@@ -49,10 +49,10 @@ public sealed class So101Follower : IRobot
     public string RobotType => "so101_follower";
 
     /// <inheritdoc />
-    public FeatureSpec StateFeature { get; } = FeatureSpec.Vector(FeatureKeys.State, So101Joints.Features);
+    public FeatureSpec StateFeature { get; } = So101Joints.Feature(FeatureKeys.State);
 
     /// <inheritdoc />
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, So101Joints.Features);
+    public FeatureSpec ActionFeature { get; } = So101Joints.Feature(FeatureKeys.Action);
 
     /// <inheritdoc />
     public bool IsConnected { get; private set; }

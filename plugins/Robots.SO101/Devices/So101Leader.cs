@@ -39,7 +39,7 @@ public sealed class So101Leader : ITeleoperator, IMirrorsRobot
     }
 
     /// <inheritdoc />
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, So101Joints.Features);
+    public FeatureSpec ActionFeature { get; } = So101Joints.Feature(FeatureKeys.Action);
 
     /// <inheritdoc />
     public bool IsConnected { get; private set; }

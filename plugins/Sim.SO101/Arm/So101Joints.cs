@@ -1,3 +1,5 @@
+using RobotHost.Sdk;
+
 namespace RobotHost.Plugins.Sim.SO101.Arm;
 
 /// <summary>
@@ -16,6 +18,12 @@ public static class So101Joints
     // the pan and the lift/elbow/wrist pitch joints each travel a bit over ±90°, wrist roll nearly a full turn.
     public static readonly double[] Lower = [-110, -100, -97, -95, -157, 0];
     public static readonly double[] Upper = [110, 100, 97, 95, 157, 100];
+
+    /// <summary>Unit of each joint's value: degrees for the body joints, percent open for the gripper.</summary>
+    public static readonly IReadOnlyList<string> Units = ["deg", "deg", "deg", "deg", "deg", "%"];
+
+    /// <summary>A state or action feature over the joints, stating their ranges and units so hosts need not guess them.</summary>
+    public static FeatureSpec Feature(string key) => FeatureSpec.Vector(key, Names).WithLimits(Lower, Upper, Units);
 
     /// <summary>Servo speed limits per joint (deg/s, gripper %/s): an STS3215 at 7.4 V turns ~60° in 0.22 s unloaded.</summary>
     public static readonly double[] MaxVelocity = [240, 240, 240, 300, 300, 350];

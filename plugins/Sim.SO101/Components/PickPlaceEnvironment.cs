@@ -24,7 +24,7 @@ public sealed class PickPlaceEnvironment : IEnvironment, IScriptedExpert
         _config = config;
         _world = new PickPlaceWorld(config.Fps) { ActionNoise = config.ActionNoise, RecoveryStarts = config.RecoveryStarts, ForcedZone = config.Zone };
         _expert = new PickPlaceExpert(expertOptions ?? new ExpertOptions());
-        var features = new List<FeatureSpec> { FeatureSpec.Vector(FeatureKeys.State, So101Joints.Names) };
+        var features = new List<FeatureSpec> { So101Joints.Feature(FeatureKeys.State) };
         foreach (var name in SimConfigRules.CameraList(config.Cameras))
         {
             var view = name == "front" ? RigView.Front : RigView.Wrist;
@@ -39,7 +39,7 @@ public sealed class PickPlaceEnvironment : IEnvironment, IScriptedExpert
     public int Fps => _config.Fps;
     public int MaxSteps => _config.MaxSteps;
     public IReadOnlyList<FeatureSpec> ObservationFeatures { get; }
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, So101Joints.Names);
+    public FeatureSpec ActionFeature { get; } = So101Joints.Feature(FeatureKeys.Action);
     public string Condition => _world.Condition;
 
     /// <summary>The world, for tests and tools (read only by convention).</summary>

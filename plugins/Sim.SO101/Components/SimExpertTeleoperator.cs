@@ -21,7 +21,7 @@ public sealed class SimExpertTeleoperator : ITeleoperator, IEpisodeAware
     }
 
     public PickPlaceExpert Expert { get; }
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, So101Joints.Names);
+    public FeatureSpec ActionFeature { get; } = So101Joints.Feature(FeatureKeys.Action);
     public bool IsConnected { get; private set; }
 
     public void Connect(bool calibrate = false) => IsConnected = true;

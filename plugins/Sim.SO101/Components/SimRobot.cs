@@ -28,8 +28,8 @@ public sealed class SimRobot(SimRobotConfig config, PickPlaceWorld world, ILogge
     }
 
     public string RobotType => "sim_so101";
-    public FeatureSpec StateFeature { get; } = FeatureSpec.Vector(FeatureKeys.State, So101Joints.Names);
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, So101Joints.Names);
+    public FeatureSpec StateFeature { get; } = So101Joints.Feature(FeatureKeys.State);
+    public FeatureSpec ActionFeature { get; } = So101Joints.Feature(FeatureKeys.Action);
     public bool IsConnected { get; private set; }
 
     public void Connect(bool calibrate = false)

@@ -11,7 +11,7 @@ namespace RobotHost.Learning.Policies;
 /// (no_grad, eval, inside a dispose scope), unnormalise, then serve the chunk one action per tick from a queue of
 /// <see cref="PolicyRuntimeOptions.ActionSteps"/>, or blend every tick's chunk with temporal ensembling.
 /// </summary>
-public class PolicyRuntime : IPolicy
+public class PolicyRuntime : IPolicy, ISeededPolicy
 {
     private readonly PolicyModel _model;
     private readonly FeatureNormalizer _normalizer;
@@ -41,6 +41,9 @@ public class PolicyRuntime : IPolicy
 
     /// <summary>The model (for benchmarks and tests).</summary>
     public PolicyModel Model => _model;
+
+    /// <summary>Seeds libtorch's global generator, which dropout and any sampling in the model draw from.</summary>
+    public void Seed(long seed) => torch.random.manual_seed(seed);
 
     /// <inheritdoc />
     public virtual void Reset()

@@ -17,7 +17,6 @@ internal sealed class RecordingContext(string dataDirectory) : IPluginContext, I
 
     public IOperatorConsole Operator => this;
 
-    public object? GetService(Type serviceType) => null;
 
     public void Say(string message) => Said.Enqueue(message);
 

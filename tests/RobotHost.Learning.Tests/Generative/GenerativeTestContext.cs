@@ -10,7 +10,6 @@ internal sealed class GenerativeTestContext(string dataDirectory) : IPluginConte
     public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
     public string DataDirectory => dataDirectory;
     public IOperatorConsole Operator => this;
-    public object? GetService(Type serviceType) => null;
     public void Say(string message) { }
     public string? Ask(string question, CancellationToken cancel = default) => null;
 }

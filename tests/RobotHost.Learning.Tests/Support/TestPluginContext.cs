@@ -10,5 +10,4 @@ internal sealed class TestPluginContext : IPluginContext
     public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
     public string DataDirectory { get; } = Path.GetTempPath();
     public IOperatorConsole Operator => throw new NotSupportedException("no operator in tests");
-    public object? GetService(Type serviceType) => null;
 }

@@ -241,6 +241,29 @@ public sealed class CheckDefectTests
     }
 
     [Fact]
+    public void Joint_limits_come_from_the_dataset_and_skip_when_it_states_none()
+    {
+        // The limits travel in meta/info.json next to each feature; a dataset without them (recorded elsewhere) is not guessed at.
+        var episodes = CleanEpisodes();
+        for (var i = 40; i <= 44; i++) episodes[19].State[i][Elbow] = 200;
+        var root = Write(episodes, "no-limits");
+        var infoPath = Path.Combine(root, "meta", "info.json");
+        var info = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(infoPath))!;
+        var state = info["features"]!["observation.state"]!.AsObject();
+        Assert.Equal([-180.0, -180, -180, -180, -180, 0], state["lower"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Equal("%", state["units"]![5]!.GetValue<string>());
+        Assert.Equal(CheckStatus.Fail, Check(root)["joint_limits"].Status);
+
+        foreach (var key in new[] { "observation.state", "action" })
+            foreach (var field in new[] { "lower", "upper", "units" }) info["features"]![key]!.AsObject().Remove(field);
+        File.WriteAllText(infoPath, info.ToJsonString());
+        var skipped = Check(root)["joint_limits"];
+        Assert.Equal(CheckStatus.Skip, skipped.Status);
+        Assert.Contains("states no joint limits", skipped.Summary);
+        Assert.Empty(skipped.Findings);
+    }
+
+    [Fact]
     public void Duplicate_episodes_name_both_copies()
     {
         var check = Defect("duplicate_episodes", e => e[21] = e[20].Copy());

@@ -96,12 +96,16 @@ internal static class SyntheticPickDataset
     private static float[] Lerp(float[] from, float[] to, double t) =>
         from.Zip(to).Select(p => (float)(p.First + (p.Second - p.First) * Math.Clamp(t, 0, 1))).ToArray();
 
+    // The limits the SO-101 plugin states (LeRobot's units), as a dataset recorded from it carries them.
+    private static readonly double[] Lower = [-180, -180, -180, -180, -180, 0], Upper = [180, 180, 180, 180, 180, 100];
+    private static readonly string[] Units = ["deg", "deg", "deg", "deg", "deg", "%"];
+
     public static DatasetSchema Schema(int cameraSize = 0)
     {
         var features = new List<FeatureSpec>
         {
-            FeatureSpec.Vector(FeatureKeys.Action, Joints),
-            FeatureSpec.Vector(FeatureKeys.State, Joints),
+            FeatureSpec.Vector(FeatureKeys.Action, Joints).WithLimits(Lower, Upper, Units),
+            FeatureSpec.Vector(FeatureKeys.State, Joints).WithLimits(Lower, Upper, Units),
             new(FeatureKeys.Success, "bool", [1], null),
         };
         if (cameraSize > 0) features.Add(FeatureSpec.Video(FeatureKeys.Image("front"), cameraSize, cameraSize));

@@ -1,9 +1,15 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using RobotHost.Plugins;
+using RobotHost.Recording;
 using RobotHost.Sdk;
 using RobotHost.Tests.Shared;
 using RobotHost.Tests.Support;
+using RobotHost.Tui;
+using Terminal.Gui.App;
+using Terminal.Gui.Drivers;
+using Terminal.Gui.Testing;
+using Terminal.Gui.Time;
 
 namespace RobotHost.Tests.PluginSdk;
 
@@ -36,6 +42,29 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
         public string Work { get; }
         public string Feed { get; }
         public string Version { get; }
+
+        /// <summary>Where built template plugins are dropped (one folder per plugin), for the host to load.</summary>
+        public string TemplatePlugins => Path.Combine(Work, "plugins-template");
+
+        private readonly HashSet<string> _generated = [];
+        private string? _hive;
+
+        /// <summary>Generates the template for <paramref name="kind"/> (key <c>acme_KIND</c>) once, runs its tests and drops the plugin in <see cref="TemplatePlugins"/>.</summary>
+        public void Generate(string kind)
+        {
+            if (!_generated.Add(kind)) return;
+            if (_hive is null)
+            {
+                _hive = Path.Combine(Work, "hive");
+                DotnetCli.Run(Work, "new", "install", Directory.GetFiles(Feed, "RobotHost.Templates.*.nupkg").Single(), "--debug:custom-hive", _hive);
+            }
+            var name = $"Acme.{char.ToUpperInvariant(kind[0])}{kind[1..]}";
+            var output = Path.Combine(Work, "gen", name);
+            DotnetCli.Run(Work, "new", "robothost-plugin", "-n", name, "--kind", kind, "--key", $"acme_{kind}", "--sdkVersion", Version, "-o", output, "--debug:custom-hive", _hive);
+            var test = DotnetCli.Run(output, "test", $"{name}.Tests", "-nologo");
+            Assert.Contains("Passed!", test);
+            CopyDirectory(Path.Combine(output, "artifacts", "plugins", name), Path.Combine(TemplatePlugins, name));
+        }
     }
 
     [Fact]
@@ -85,18 +114,8 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
     [Fact]
     public void Template_generates_a_plugin_whose_tests_pass_and_which_the_host_loads()
     {
-        var hive = Path.Combine(_sdk.Work, "hive");
-        DotnetCli.Run(_sdk.Work, "new", "install", Directory.GetFiles(_sdk.Feed, "RobotHost.Templates.*.nupkg").Single(), "--debug:custom-hive", hive);
-        var pluginDir = Path.Combine(_sdk.Work, "plugins-template");
-        foreach (var kind in new[] { "robot", "policy" })
-        {
-            var name = $"Acme.{char.ToUpperInvariant(kind[0])}{kind[1..]}";
-            var output = Path.Combine(_sdk.Work, "gen", name);
-            DotnetCli.Run(_sdk.Work, "new", "robothost-plugin", "-n", name, "--kind", kind, "--key", $"acme_{kind}", "--sdkVersion", _sdk.Version, "-o", output, "--debug:custom-hive", hive);
-            var test = DotnetCli.Run(output, "test", $"{name}.Tests", "-nologo");
-            Assert.Contains("Passed!", test);
-            CopyDirectory(Path.Combine(output, "artifacts", "plugins", name), Path.Combine(pluginDir, name));
-        }
+        foreach (var kind in new[] { "robot", "policy" }) _sdk.Generate(kind);
+        var pluginDir = _sdk.TemplatePlugins;
 
         var host = new PluginHost([pluginDir], NullLoggerFactory.Instance);
         host.LoadAll();
@@ -108,6 +127,44 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
         robot.Connect();
         var sent = robot.SendAction(RobotAction.FromVector(robot.ActionFeature.Names!, [50f, 0f]));
         Assert.Equal(2f, sent.Values["joint1.pos"]);
+    }
+
+    [Fact]
+    public void Tui_draws_the_template_robots_bars_over_the_limits_it_states()
+    {
+        // The host knows no robot by name: the bars span what the plugin states (min/max_position), not SO-101 angles.
+        _sdk.Generate("robot");
+        _sdk.Generate("teleoperator");
+        var home = RepoPaths.NewTempDirectory("tui-template");
+        using var session = HostSession.Start(new HostOptions
+        {
+            Paths = new HostPaths(home), PluginDirectories = [_sdk.TemplatePlugins], IncludeDefaultPluginDirectories = false,
+        });
+        using var rig = new RigController(session, new RecordOptions
+        {
+            RobotKey = "acme_robot", TeleopKey = "acme_teleoperator", CameraKeys = [], Root = Path.Combine(home, "ds"),
+            RobotOptions = new Dictionary<string, string> { ["min_position"] = "-30", ["max_position"] = "60", ["max_relative_target"] = "10" },
+        });
+        rig.Robot.Connect();
+        rig.Robot.SendAction(RobotAction.FromVector(rig.Robot.ActionFeature.Names!, [50f, 0f]));
+        rig.Robot.GetObservation();
+
+        using var app = Application.Create(new VirtualTimeProvider());
+        app.Init(DriverRegistry.Names.ANSI);
+        app.Driver!.SetScreenSize(80, 24);
+        using var learn = new LearnController(session, new LearnSettings { DatasetRoot = rig.Options.Root, RunsDirectory = Path.Combine(home, "runs") });
+        var window = TuiApp.Attach(app, rig, learn, new LogRingSink());
+        app.Begin(window);
+        app.LayoutAndDraw(true);
+        Assert.Contains("joint1", app.Driver.ToString()!);
+
+        Assert.Equal((-30f, 60f), rig.Limits.RangeOf("joint1.pos", 10));
+        // joint1 at 10 of [-30, 60]: the marker sits at 4/9 of the bar (a learned ±1 range would pin it to the end).
+        var text = window.RigText(40);
+        Assert.Contains($"joint1     {JointLimits.Bar(10, -30, 60, 21)}   10.0", text);
+        Assert.Contains($"joint2     {JointLimits.Bar(0, -30, 60, 21)}    0.0", text);
+        Assert.Equal("█████████┃···········", JointLimits.Bar(10, -30, 60, 21));
+        rig.Robot.Disconnect();
     }
 
     private static void CopyDirectory(string from, string to)

@@ -21,9 +21,17 @@ internal abstract class FakePolicy : IPolicy
         (o.Values["goal.x"] - o.Values["agent.x"], o.Values["goal.y"] - o.Values["agent.y"]);
 }
 
-/// <summary>Heads for the goal with libtorch noise (like a diffusion policy's sampling): good but not perfect.</summary>
-internal sealed class NoisyGreedyPolicy(float noise) : FakePolicy
+/// <summary>Heads for the goal with libtorch noise (like a diffusion policy's sampling): good but not perfect; seeded like one.</summary>
+internal sealed class NoisyGreedyPolicy(float noise) : FakePolicy, ISeededPolicy
 {
+    public List<long> Seeds { get; } = [];
+
+    public void Seed(long seed)
+    {
+        Seeds.Add(seed);
+        torch.random.manual_seed(seed);
+    }
+
     public override float[] SelectAction(Observation o)
     {
         var (dx, dy) = TowardsGoal(o);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RobotHost.Recording;
+using RobotHost.Sdk;
 using RobotHost.Tests.Shared;
 using RobotHost.Tui;
 using Terminal.Gui.App;
@@ -110,9 +111,9 @@ public sealed class TuiViewTests
         Assert.Equal("┃····", JointLimits.Bar(-110, -110, 110, 5));
         Assert.Equal("██┃··", JointLimits.Bar(0, -110, 110, 5));
         Assert.Equal("████┃", JointLimits.Bar(500, -110, 110, 5));
-        var limits = new JointLimits(["a.pos", "gripper.pos"], "so101_follower");
-        Assert.Equal((0f, 100f), limits.RangeOf("gripper.pos", 50));
-        var learned = new JointLimits(["x"], "other");
+        var limits = new JointLimits(FeatureSpec.Vector("observation.state", ["a.pos", "gripper.pos"]).WithLimits([-110, 0], [110, 100]));
+        Assert.Equal((0f, 100f), limits.RangeOf("gripper.pos", 500));
+        var learned = new JointLimits(FeatureSpec.Vector("observation.state", ["x"]));
         Assert.Equal((-1f, 3f), learned.RangeOf("x", 3));
     }
 }

@@ -10,5 +10,4 @@ internal sealed class TestContext(IOperatorConsole? op = null) : IPluginContext
     public ILoggerFactory LoggerFactory { get; } = NullLoggerFactory.Instance;
     public string DataDirectory { get; } = Path.GetTempPath();
     public IOperatorConsole Operator { get; } = op ?? new ScriptedOperator();
-    public object? GetService(Type serviceType) => null;
 }

@@ -45,7 +45,6 @@ internal sealed class TestContext : IPluginContext, IOperatorConsole
     public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
     public string DataDirectory => Path.GetTempPath();
     public IOperatorConsole Operator => this;
-    public object? GetService(Type serviceType) => null;
     public void Say(string message) => Said.Add(message);
     public string? Ask(string question, CancellationToken cancel = default) => null;
 }

@@ -37,9 +37,9 @@ public sealed class SampleRobot(SampleRobotConfig config, IPluginContext context
     /// <inheritdoc />
     public string RobotType => "my_device";
     /// <inheritdoc />
-    public FeatureSpec StateFeature { get; } = FeatureSpec.Vector(FeatureKeys.State, Joints);
+    public FeatureSpec StateFeature { get; } = WithLimits(FeatureSpec.Vector(FeatureKeys.State, Joints), config);
     /// <inheritdoc />
-    public FeatureSpec ActionFeature { get; } = FeatureSpec.Vector(FeatureKeys.Action, Joints);
+    public FeatureSpec ActionFeature { get; } = WithLimits(FeatureSpec.Vector(FeatureKeys.Action, Joints), config);
     /// <inheritdoc />
     public bool IsConnected { get; private set; }
 
@@ -87,4 +87,8 @@ public sealed class SampleRobot(SampleRobotConfig config, IPluginContext context
     {
         if (!IsConnected) throw new RobotHostException("sample robot is not connected; call Connect() first");
     }
+
+    // Stating the limits lets the host draw each joint's bar over its range and check recorded datasets against it.
+    private static FeatureSpec WithLimits(FeatureSpec feature, SampleRobotConfig config) => feature.WithLimits(
+        Joints.Select(_ => (double)config.MinPosition).ToArray(), Joints.Select(_ => (double)config.MaxPosition).ToArray(), Joints.Select(_ => "deg").ToArray());
 }

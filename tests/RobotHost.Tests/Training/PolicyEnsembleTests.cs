@@ -1,9 +1,9 @@
 using RobotHost.Evaluation;
-using RobotHost.Training;
 using RobotHost.Sdk;
 using RobotHost.Tests.Support;
+using RobotHost.Training;
 
-namespace RobotHost.Tests.Evaluation;
+namespace RobotHost.Tests.Training;
 
 public sealed class PolicyEnsembleTests
 {
@@ -43,6 +43,20 @@ public sealed class PolicyEnsembleTests
 
         ensemble.Dispose();
         Assert.True(left.Disposed && right.Disposed);
+    }
+
+    [Fact]
+    public void An_ensemble_of_noisy_members_repeats_its_rollouts_because_the_evaluator_seeds_every_member()
+    {
+        var left = new NoisyGreedyPolicy(noise: 0.3f);
+        var right = new NoisyGreedyPolicy(noise: 0.3f);
+        using var ensemble = new PolicyEnsemble([left, right, new AimingPolicy(0)]);
+        var first = Evaluator.Evaluate(ensemble, new FakeReachEnvironment { MaxSteps = 20 }, Options with { Episodes = 8 });
+        var again = Evaluator.Evaluate(ensemble, new FakeReachEnvironment { MaxSteps = 20 }, Options with { Episodes = 8 });
+        Assert.Equal(first.Episodes.Select(e => (e.Success, e.Steps, e.MaxReward)), again.Episodes.Select(e => (e.Success, e.Steps, e.MaxReward)));
+        var seeds = first.Episodes.Select(e => (long)e.Seed).Concat(again.Episodes.Select(e => (long)e.Seed)).ToList();
+        Assert.Equal(seeds, left.Seeds);
+        Assert.Equal(seeds, right.Seeds);
     }
 
     private sealed class OtherRobotPolicy : IPolicy
