@@ -23,7 +23,7 @@ var policyKey = Args.String("policy", "act");
 var preset = Args.String("preset", "small");
 var overrides = Args.All("set").Select(a => a.Split('=', 2)).ToDictionary(
     p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--set takes name=value, got '{p[0]}'"));
-var steps = Args.Int("steps", quick ? 10 : 1500);
+var steps = Args.Int("steps", quick ? 10 : 1000); // then two correction rounds: 1000 + 2 × 300 steps fit the 10 minutes
 var rounds = Args.Int("rounds", quick ? 1 : 2);
 var episodesPerRound = Args.Int("episodes-per-round", quick ? 1 : 20);
 var fineTuneSteps = Args.Int("fine-tune-steps", quick ? 5 : 300);
