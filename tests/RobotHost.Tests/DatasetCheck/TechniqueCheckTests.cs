@@ -3,6 +3,7 @@ using RobotHost.DatasetCheck;
 using RobotHost.Recording;
 using RobotHost.Sdk;
 using RobotHost.Tests.Shared;
+using RobotHost.Tests.Support;
 
 namespace RobotHost.Tests.DatasetCheck;
 
@@ -13,12 +14,7 @@ namespace RobotHost.Tests.DatasetCheck;
 /// </summary>
 public sealed class TechniqueCheckTests
 {
-    private static HostSession Session(string home) => HostSession.Start(new HostOptions
-    {
-        Paths = new HostPaths(home),
-        PluginDirectories = [RepoPaths.PluginDirectory],
-        IncludeDefaultPluginDirectories = false,
-    });
+    private static HostSession Session(string home) => PluginSession.Start(home);
 
     /// <summary>Records <paramref name="episodes"/> episodes without cameras; returns the check and the episodes the expert did from the side.</summary>
     private static (CheckResult Technique, List<int> SideEpisodes) RecordAndCheck(string name, int episodes, double inconsistent)

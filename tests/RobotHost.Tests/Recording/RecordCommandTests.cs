@@ -15,12 +15,7 @@ public sealed class RecordCommandTests
         "--camera-option", "width=64", "--camera-option", "height=48",
     ];
 
-    private static HostSession Session(string home) => HostSession.Start(new HostOptions
-    {
-        Paths = new HostPaths(home),
-        PluginDirectories = [RepoPaths.PluginDirectory],
-        IncludeDefaultPluginDirectories = false,
-    });
+    private static HostSession Session(string home) => PluginSession.Start(home);
 
     [Fact]
     public void Kill_9_mid_episode_keeps_saved_episodes_and_resume_continues_numbering()

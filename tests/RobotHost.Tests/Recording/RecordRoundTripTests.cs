@@ -12,12 +12,7 @@ namespace RobotHost.Tests.Recording;
 /// </summary>
 public sealed class RecordRoundTripTests
 {
-    private static HostSession Session(string home) => HostSession.Start(new HostOptions
-    {
-        Paths = new HostPaths(home),
-        PluginDirectories = [RepoPaths.PluginDirectory],
-        IncludeDefaultPluginDirectories = false,
-    });
+    private static HostSession Session(string home) => PluginSession.Start(home);
 
     private static readonly Dictionary<string, string> SmallCamera = new() { ["width"] = "96", ["height"] = "72" };
 
