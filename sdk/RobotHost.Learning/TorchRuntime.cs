@@ -35,15 +35,30 @@ public static class TorchRuntime
     /// </remarks>
     public static void Initialize()
     {
+        Prepare();
         if (Interlocked.Exchange(ref _initialized, 1) == 1) return;
+        if (OperatingSystem.IsWindows()) return;
+        DisableNnpack();
+        _defaultThreads = torch.get_num_threads();
+    }
+
+    /// <summary>
+    /// The part of <see cref="Initialize"/> that must come before libtorch loads and costs nothing: the scalar guard's
+    /// resolver and the oneDNN ISA cap. The host calls it at start-up, so a command that never touches a tensor
+    /// (<c>--version</c>, <c>dataset info</c>) does not pay the ~0.4 s of loading libtorch; the first training step or
+    /// loaded policy calls <see cref="Initialize"/>.
+    /// </summary>
+    public static void Prepare()
+    {
+        if (Interlocked.Exchange(ref _prepared, 1) == 1) return;
         if (OperatingSystem.IsWindows()) return;
         InstallScalarGuard();
         const string Isa = "ONEDNN_MAX_CPU_ISA";
         // .NET keeps its own copy of the environment on Unix: only setenv(3) reaches the native getenv oneDNN calls.
         if (Marshal.PtrToStringAnsi(GetEnv(Isa)) is null) SetEnv(Isa, SafeIsa, 0);
-        DisableNnpack();
-        _defaultThreads = torch.get_num_threads();
     }
+
+    private static int _prepared;
 
     private const string ScalarGuardFile = "librobothost_scalar_guard.so";
     private static string? _scalarGuardPath;

@@ -45,6 +45,7 @@ public abstract class TrainablePolicyFactory<TConfig> : ITrainablePolicyFactory 
     /// <inheritdoc />
     public IPolicy Load(string checkpointDirectory, IPluginContext context)
     {
+        TorchRuntime.Initialize(); // the first tensor of an evaluation or rollout comes from here
         var directory = PolicyCheckpoint.Resolve(checkpointDirectory);
         var config = PolicyCheckpoint.ReadConfig(directory, typeof(TConfig), out var features);
         var problems = config.Validate().ToList();
