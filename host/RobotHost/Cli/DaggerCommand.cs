@@ -77,7 +77,8 @@ public static class DaggerCommand
                     Seed = parse.GetValue(seed),
                 };
                 var display = StageProgress.ForStderr();
-                var result = DaggerRunner.Run(session, options, new Reporter(display), stop.Token);
+                var result = DaggerRunner.Run(session, options,
+                    StageProgress.Callback<DaggerProgress>(p => display.Report(p.Label, p.Done, p.Total, p.Unit, p.Detail)), stop.Token);
                 display.Finish();
                 Console.Write(DaggerRunner.ToTable(result.Rounds));
                 Console.WriteLine($"corrections in {result.CorrectionsRoot}");
@@ -87,14 +88,5 @@ public static class DaggerCommand
             });
         });
         return command;
-    }
-
-    private sealed class Reporter(StageProgress display) : IProgress<DaggerProgress>
-    {
-        public void Report(DaggerProgress value)
-        {
-            var unit = value.Stage is "collect" or "evaluate" ? "episodes" : "steps";
-            display.Report($"round {value.Round}/{value.Rounds} {value.Stage}", value.Done, value.Total, unit, value.Detail);
-        }
     }
 }

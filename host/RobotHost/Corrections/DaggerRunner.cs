@@ -240,18 +240,18 @@ public static class DaggerRunner
     private sealed class TrainStage(IProgress<DaggerProgress>? target, int round, int rounds, string stage) : IProgress<TrainProgress>
     {
         public void Report(TrainProgress value) =>
-            target?.Report(new DaggerProgress(round, rounds, stage, value.Step, value.TotalSteps, $"loss {value.SmoothedLoss:G3}, {value.StepsPerSecond:F1} it/s"));
+            target?.Report(new DaggerProgress(round, rounds, stage, value.Step, value.TotalSteps, "steps", $"loss {value.SmoothedLoss:G3}, {value.StepsPerSecond:F1} it/s"));
     }
 
     private sealed class EvalStage(IProgress<DaggerProgress>? target, int round, int rounds) : IProgress<EvalProgress>
     {
         public void Report(EvalProgress value) =>
-            target?.Report(new DaggerProgress(round, rounds, "evaluate", value.Completed, value.Total, $"{value.Successes} successes"));
+            target?.Report(new DaggerProgress(round, rounds, "evaluate", value.Completed, value.Total, "episodes", $"{value.Successes} successes"));
     }
 
     private sealed class RecordStage(IProgress<DaggerProgress>? target, int round, int rounds) : IProgress<RecordProgress>
     {
         public void Report(RecordProgress value) =>
-            target?.Report(new DaggerProgress(round, rounds, "collect", value.SavedEpisodes, value.Episodes, $"{value.TotalFrames} frames"));
+            target?.Report(new DaggerProgress(round, rounds, "collect", value.SavedEpisodes, value.Episodes, "episodes", $"{value.TotalFrames} frames"));
     }
 }

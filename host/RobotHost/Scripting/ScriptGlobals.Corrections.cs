@@ -18,7 +18,7 @@ public sealed partial class ScriptGlobals
     {
         var display = StageProgress.ForStderr();
         var result = DaggerRunner.Run(Host, options, StageProgress.Callback<DaggerProgress>(p =>
-            display.Report($"round {p.Round}/{p.Rounds} {p.Stage}", p.Done, p.Total, p.Stage is "collect" or "evaluate" ? "episodes" : "steps", p.Detail)), Cancel);
+            display.Report(p.Label, p.Done, p.Total, p.Unit, p.Detail)), Cancel);
         display.Finish();
         Log.LogInformation("corrections: {Rounds} round(s), success {Success}", result.Rounds.Count - 1,
             string.Join(" → ", result.Rounds.Select(r => r.SuccessRate.ToString("P0", System.Globalization.CultureInfo.InvariantCulture))));
