@@ -16,6 +16,7 @@ internal sealed class EnvironmentSource : IFrameSource
     private readonly IEnvironment _environment;
     private readonly IScriptedExpert _expert;
     private readonly CorrectionMix? _mix;
+    private readonly Evaluation.ActionGuard? _guard;
     private Random _coin = new(0);
     private int _segmentLeft;
     private bool _expertSegment;
@@ -35,6 +36,9 @@ internal sealed class EnvironmentSource : IFrameSource
             if (f.Names is null) throw new RobotHostException($"environment '{environment.TaskName}' feature {f.Key} has no element names; its plugin must name them");
         if (environment.ActionFeature.Names is null)
             throw new RobotHostException($"environment '{environment.TaskName}' action has no element names; its plugin must name them");
+        // The evaluator's own check of a policy's action: an action it would refuse in evaluation is not executed here either.
+        if (mix is not null)
+            _guard = new Evaluation.ActionGuard(environment.ActionFeature.Names, null, null, new Evaluation.EvalOptions().ActionMagnitudeLimit);
         var visual = environment.ObservationFeatures.Where(f => f.IsVisual).ToArray();
         // Environments may name cameras by feature key (observation.images.top) or by camera name (top).
         _cameras = visual.Select(f =>
@@ -118,7 +122,7 @@ internal sealed class EnvironmentSource : IFrameSource
         }
         _segmentLeft--;
         var useExpert = _expertSegment;
-        if (proposed is null || proposed.Length != expert.Length || proposed.Any(v => !float.IsFinite(v)))
+        if (_guard!.Check(proposed) is not null)
         {
             InvalidPolicyTicks++;
             useExpert = true;
