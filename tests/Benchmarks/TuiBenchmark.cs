@@ -1,3 +1,4 @@
+using RobotHost.Tests.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -76,19 +77,19 @@ internal static partial class TuiBenchmark
         var name = $"rh-bench-tui-{Environment.ProcessId}";
         try
         {
-            Tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
+            Tmux.Run("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
                 $"ROBOTHOST_HOME='{home}' dotnet '{host}' tui --root '{home}/ds' {rig} 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'");
             WaitForScreen(name, s => s.Contains("idle", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
-            Tmux("send-keys", "-t", name, "g");
+            Tmux.Run("send-keys", "-t", name, "g");
             WaitForScreen(name, s => s.Contains($"saved {episodes} episode(s)", StringComparison.Ordinal), TimeSpan.FromSeconds(EpisodeSeconds * episodes * 3 + 120));
-            Tmux("send-keys", "-t", name, "q");
+            Tmux.Run("send-keys", "-t", name, "q");
             var sw = Stopwatch.StartNew();
             while (!File.Exists(Path.Combine(home, "exit.txt")) && sw.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(200);
             return ReadStats(home);
         }
         finally
         {
-            try { Tmux("kill-session", "-t", name); } catch (InvalidOperationException) { }
+            try { Tmux.Run("kill-session", "-t", name); } catch (InvalidOperationException) { }
             Directory.Delete(home, recursive: true);
         }
     }
@@ -118,21 +119,9 @@ internal static partial class TuiBenchmark
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < timeout)
         {
-            if (ok(Tmux("capture-pane", "-p", "-t", name))) return;
+            if (ok(Tmux.Run("capture-pane", "-p", "-t", name))) return;
             Thread.Sleep(500);
         }
-        throw new TimeoutException("the tui did not get there in time: " + Tmux("capture-pane", "-p", "-t", name));
-    }
-
-    private static string Tmux(params string[] args)
-    {
-        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {error}");
-        return output;
+        throw new TimeoutException("the tui did not get there in time: " + Tmux.Run("capture-pane", "-p", "-t", name));
     }
 }

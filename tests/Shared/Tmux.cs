@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RobotHost.Tests.Support;
+namespace RobotHost.Tests.Shared;
 
 /// <summary>A real terminal for end-to-end tests of keys: tmux sessions, their screen, and keys sent to them.</summary>
 internal static class Tmux
