@@ -10,7 +10,7 @@ namespace Robots.SO101.Tests;
 /// Limits as a property: 10 000 ticks of seeded random actions — NaN, ±∞, huge values, missing and unknown joints,
 /// jumps across the whole range and beyond — go to a follower on a pseudo-terminal. Judged on the Goal_Position bytes
 /// the virtual servos received: not one goal outside the calibrated range, none further than max_relative_target from
-/// the position the servo last reported.
+/// the position the servo last reported. A held push past each end then shows goals stop exactly at the limits.
 /// </summary>
 public sealed class LimitsPropertyTests
 {
@@ -67,9 +67,26 @@ public sealed class LimitsPropertyTests
             }
         }, 240);
 
+        // Then a held push beyond each end, paced so the servos travel there whatever the machine's speed: every goal
+        // of the push must stop at the calibrated limit, never past it.
+        foreach (var beyond in new[] { 1e6f, -1e6f })
+        {
+            var push = new RobotAction(joints.ToDictionary(j => j, _ => beyond));
+            var reached = Wait.Until(() =>
+            {
+                follower.SendAction(push);
+                return So101Joints.Motors.All(m =>
+                {
+                    var c = calibration[m];
+                    var goals = arm.Servos.Joint(m).GoalLog;
+                    return goals.Count > 0 && goals[^1].Goal == (beyond > 0 ? c.RangeMax : c.RangeMin);
+                });
+            }, 30);
+            Assert.True(reached, $"a held push to {beyond:G3} did not bring every joint's goal to its calibrated limit within 30 s");
+        }
+
         Assert.True(sent > 6000, $"only {sent} actions were sent");
         Assert.True(refused > 500, $"only {refused} actions were refused");
-        var atLimit = 0;
         for (var i = 0; i < So101Joints.Motors.Count; i++)
         {
             var motor = So101Joints.Motors[i];
@@ -84,9 +101,9 @@ public sealed class LimitsPropertyTests
                 Assert.True(goal >= c.RangeMin && goal <= c.RangeMax, $"{motor}: goal {goal} outside the calibrated range {c.RangeMin}..{c.RangeMax}");
                 Assert.True(Math.Abs(goal - present) <= cap, $"{motor}: goal {goal} is {Math.Abs(goal - present)} steps from the reported position {present} (cap {cap:F0})");
             }
-            atLimit += log.Count(g => g.Goal == c.RangeMin || g.Goal == c.RangeMax);
+            Assert.Contains(log, g => g.Goal == c.RangeMin);
+            Assert.Contains(log, g => g.Goal == c.RangeMax);
         }
-        Assert.True(atLimit > 0, "no goal ever reached a range limit: the stream did not push the limits");
         follower.Disconnect();
         Assert.True(Arms.AllTorqueOff(arm));
     }
