@@ -41,6 +41,9 @@ public static class DaggerRunner
         var format = session.Catalog.DatasetFormat(null, corrections);
         if (format.CanOpen(corrections) && !options.Resume)
             throw new RobotHostException($"corrections already exist in {corrections}; pass --resume to add rounds to them, or choose another --out");
+        if (File.Exists(Path.Combine(output, JsonFileName)))
+            throw new RobotHostException($"{output} already holds correction rounds ({JsonFileName}); new rounds would overwrite them. " +
+                $"Choose another --out and continue from the last round with --checkpoint <its checkpoint> --corrections {corrections} --resume");
         using var environment = session.Catalog.CreateEnvironment(options.Env, options.EnvOptions);
         if (environment is not IScriptedExpert)
             throw new RobotHostException($"environment '{options.Env}' has no scripted expert to label states; DAgger needs one (pick_place, obstacle_2d), or correct on the arm with `rollout --teleop`");

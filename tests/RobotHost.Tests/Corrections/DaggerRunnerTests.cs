@@ -67,6 +67,16 @@ public sealed class DaggerRunnerTests
         var png = File.ReadAllBytes(Path.Combine(result.OutputDir, DaggerRunner.PlotFileName));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
 
+        // More rounds into the same output folder are refused before anything runs, and nothing there changes.
+        var jsonBefore = File.ReadAllText(Path.Combine(result.OutputDir, DaggerRunner.JsonFileName));
+        var again = Assert.Throws<RobotHostException>(() => DaggerRunner.Run(home, new DaggerOptions
+        {
+            Dataset = Path.Combine(host.Home, "out", "demos"), Checkpoint = result.Rounds[1].Checkpoint, Env = "pick_place",
+            CorrectionsRoot = result.CorrectionsRoot, Resume = true, OutputDir = result.OutputDir,
+        }));
+        Assert.Contains("--out", again.Message);
+        Assert.Equal(jsonBefore, File.ReadAllText(Path.Combine(result.OutputDir, DaggerRunner.JsonFileName)));
+
         // Scripts and the CLI train through one runner: the same files.
         var plain = Path.Combine(host.Home, "out", "plain");
         foreach (var file in new[] { TrainingRunner.LogFileName, TrainingRunner.SummaryFileName, TrainingRunner.PlotFileName })
