@@ -38,6 +38,7 @@ public sealed class RigController : IDisposable
         _session = session;
         Options = options;
         CorrectionsRoot = Path.GetFullPath(correctionsRoot ?? DefaultCorrectionsRoot(options.Root));
+        SessionRoot = options.Root;
         _log = session.CreateLogger("RobotHost.Tui");
         if (options.TeleopKey is null) throw new RobotHostException("the TUI records from a teleoperator; pass --teleop (e.g. sim_expert or so101_leader)");
         _rig = Rig.Create(session.Catalog, options.RigSpec, _log, ObservedRobot.Wrap, camera => new ObservedCamera(camera));
@@ -49,6 +50,8 @@ public sealed class RigController : IDisposable
 
     /// <summary>Rig and recording settings.</summary>
     public RecordOptions Options { get; }
+    /// <summary>The dataset the current (or last) recording session or policy run writes to.</summary>
+    public string SessionRoot { get; private set; }
     /// <summary>The dataset policy runs record into (created by the first run, appended to by later ones).</summary>
     public string CorrectionsRoot { get; }
     /// <summary>What the corrections dataset held after the last policy run (null before one ended).</summary>
@@ -101,6 +104,9 @@ public sealed class RigController : IDisposable
         var format = _session.Catalog.DatasetFormat(options.Format, options.Root);
         var rig = _rig;
         Sessions++;
+        SessionRoot = options.Root;
+        // The run counters belong to the last policy run, not to this session.
+        _rolloutProgress = null;
         LastOutcome = null;
         _recording = InBackground("recording", "e-stop: recording cancelled",
             () => new Recorder(_session.CreateLogger("RobotHost.Recording")).Record(rig, format, options, control, progress, token),
@@ -147,6 +153,7 @@ public sealed class RigController : IDisposable
         _rolloutProgress = null;
         _progress = null;
         LastOutcome = null;
+        SessionRoot = CorrectionsRoot;
         var log = _session.CreateLogger("RobotHost.Rollout");
         var progress = new ProgressStore<RolloutProgress>(p => { _rolloutProgress = p; _loop = p.Loop; });
         var recordProgress = new ProgressStore<RecordProgress>(p => _progress = p);
@@ -186,8 +193,9 @@ public sealed class RigController : IDisposable
             _corrections = CorrectionCounts.Of(reader);
             _log.LogInformation("corrections in {Root}: {Counts}", root, _corrections);
         }
-        catch (Exception e) when (e is RobotHostException or IOException)
+        catch (Exception e)
         {
+            // The counts are for the screen only: a dataset the reader cannot count must not hide how the run ended.
             _log.LogWarning(e, "could not count the corrections in {Root}", root);
         }
     }

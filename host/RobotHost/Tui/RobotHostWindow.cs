@@ -236,7 +236,7 @@ public sealed class RobotHostWindow : Window
     }
 
     /// <summary>
-    /// Record panel text: dataset (the corrections dataset during and after a policy run), episode i of N, phase, time
+    /// Record panel text: dataset of the session (the corrections dataset for a policy run), episode i of N, phase, time
     /// left, totals; during and after a policy run who drives, takeovers and takeover frames, and the corrected episodes
     /// in the corrections dataset; the outcome, keys.
     /// </summary>
@@ -246,7 +246,7 @@ public sealed class RobotHostWindow : Window
         var p = _rig.Progress;
         var run = _rig.RolloutProgress;
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"dataset {(run is null ? o.Root : _rig.CorrectionsRoot)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"dataset {_rig.SessionRoot}\n");
         if (p is null)
         {
             sb.Append(CultureInfo.InvariantCulture, $"plan {o.Episodes} x {o.EpisodeTimeS:0.#} s, reset {o.ResetTimeS:0.#} s\n");
