@@ -93,7 +93,9 @@ public static class RolloutCommand
                     $"\repisode {p.Episode} {p.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s | {p.Loop.MeasuredHz.ToString("F1", CultureInfo.InvariantCulture)} Hz, jitter {p.Loop.JitterMs.ToString("F2", CultureInfo.InvariantCulture)} ms, overruns {p.Loop.Overruns} | holds {p.Holds}" +
                     (teleopKey is null ? "   " : $" | {(p.InTakeover ? "PERSON" : "policy")} drives, takeover frames {p.TakeoverTicks}   ")));
                 using var printer = recording is null ? null : new ProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
-                var result = RobotRollout.Run(session, parse.GetValue(checkpoint)!, rig, options, recording, takeover, control, progress, printer, stop.Token);
+                var result = RobotRollout.Run(session, parse.GetValue(checkpoint)!, rig, options, recording, takeover, control,
+                    // A recorded rollout prints the recorder's lines; the rollout's own would overwrite them.
+                    recording is null ? progress : null, printer, stop.Token);
                 printer?.Dispose();
                 Console.Error.WriteLine();
                 Console.WriteLine(result.Summary());

@@ -11,10 +11,11 @@ namespace RobotHost.Cli;
 /// [--reset-time S] [--robot-option k=v…] [--teleop-option k=v…] [--camera-option [CAM.]k=v…]</c>: the operator's
 /// terminal UI. With no options it opens on the simulated rig (sim_so101 + sim_expert + sim_front at 160×120).
 /// Keys: Space/F12 e-stop, g/F5 start recording, n/→ next, r/← re-record, q/Esc stop (quit when idle), s snapshot,
-/// F6 run the checkpoint on the rig (t: the teleoperator takes over and hands back; q stops),
-/// l train/eval panel, t train, e evaluate, x cancel, p/o/+/−/[/] policy, preset, steps, rollouts, F9 rescan plugins.
-/// Train/eval options: [--policy KEY] [--preset P] [--train-steps N] [--train-dataset DIR] [--checkpoint DIR] [--env KEY]
-/// [--env-option k=v…] [--eval-episodes N] [--eval-max-steps N].
+/// F6 run the checkpoint on the rig, recorded into the corrections dataset (t: the teleoperator takes over and hands back;
+/// n, r, q as in recording), l train/eval panel, t train, f fine-tune on demonstrations + corrections, e evaluate, x cancel,
+/// p/o/+/−/[/] policy, preset, steps, rollouts, F9 rescan plugins.
+/// Train/eval options: [--policy KEY] [--preset P] [--train-steps N] [--train-dataset DIR] [--corrections DIR] [--checkpoint DIR]
+/// [--env KEY] [--env-option k=v…] [--eval-episodes N] [--eval-max-steps N].
 /// </summary>
 public static class TuiCommand
 {
@@ -40,15 +41,16 @@ public static class TuiCommand
         var preset = new Option<string?>("--preset") { Description = "Its preset (o cycles)", DefaultValueFactory = _ => "small" };
         var trainSteps = new Option<long>("--train-steps") { Description = "Training steps (+/- change)", DefaultValueFactory = _ => 2000 };
         var trainDataset = new Option<string?>("--train-dataset") { Description = "Dataset to train on (default: the recording folder)" };
+        var corrections = new Option<string?>("--corrections") { Description = "Dataset the policy runs (F6) record into and training adds (default: the recording folder + _corrections)" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint to evaluate before training one here" };
         var env = new Option<string>("--env") { Description = "Environment to evaluate on", DefaultValueFactory = _ => "pick_place" };
         var envOptions = new Option<string[]>("--env-option") { Description = "Environment config name=value (repeatable; default for pick_place: cameras and image size of the dataset)", AllowMultipleArgumentsPerToken = false };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Rollouts per evaluation ([/] change)", DefaultValueFactory = _ => 10 };
         var evalMaxSteps = new Option<int?>("--eval-max-steps") { Description = "Step limit per rollout (default: the environment's)" };
-        var command = new Command("tui", "Terminal UI at the robot: rig view with joint bars and loop timing, camera preview, recording (g start, n next, r re-record, q stop), policy run with takeover (F6 run, t take over/hand back, q stop), training and evaluation (l panel, t train, e eval, x cancel), log, plugin rescan (F9), e-stop on Space/F12")
+        var command = new Command("tui", "Terminal UI at the robot: rig view with joint bars and loop timing, camera preview, recording (g start, n next, r re-record, q stop), policy run with takeover recorded as corrections (F6 run, t take over/hand back, q save and stop), training and evaluation (l panel, t train, f fine-tune on demos + corrections, e eval, x cancel), log, plugin rescan (F9), e-stop on Space/F12")
         {
             robot, teleop, cameras, root, episodes, episodeTime, resetTime, fps, task, robotOptions, teleopOptions, cameraOptions,
-            policy, preset, trainSteps, trainDataset, checkpoint, env, envOptions, evalEpisodes, evalMaxSteps,
+            policy, preset, trainSteps, trainDataset, corrections, checkpoint, env, envOptions, evalEpisodes, evalMaxSteps,
         };
         command.SetAction(parse =>
         {
@@ -86,9 +88,11 @@ public static class TuiCommand
                 };
                 var problems = options.Validate().ToList();
                 if (problems.Count > 0) throw new RobotHostException(string.Join("; ", problems));
+                var correctionsRoot = Path.GetFullPath(parse.GetValue(corrections) ?? RigController.DefaultCorrectionsRoot(options.Root));
                 var learnSettings = new LearnSettings
                 {
                     DatasetRoot = Path.GetFullPath(parse.GetValue(trainDataset) ?? options.Root),
+                    CorrectionsRoot = correctionsRoot,
                     RunsDirectory = Path.Combine(session.Paths.Home, "runs"),
                     PolicyKey = parse.GetValue(policy)!,
                     Preset = parse.GetValue(preset),
@@ -102,7 +106,7 @@ public static class TuiCommand
                 if (learnSettings.Steps < 1) throw new RobotHostException($"--train-steps must be at least 1, got {learnSettings.Steps}");
                 if (learnSettings.EvalEpisodes < 1) throw new RobotHostException($"--eval-episodes must be at least 1, got {learnSettings.EvalEpisodes}");
                 if (learnSettings.EvalMaxSteps is < 1) throw new RobotHostException($"--eval-max-steps must be at least 1, got {learnSettings.EvalMaxSteps}");
-                using var rig = new RigController(session, options);
+                using var rig = new RigController(session, options, correctionsRoot);
                 using var learn = new LearnController(session, learnSettings);
                 using (NativeStderr.RedirectTo(Path.Combine(session.Paths.LogDirectory, "tui-native-stderr.log")))
                     TuiApp.Run(rig, learn, sink);

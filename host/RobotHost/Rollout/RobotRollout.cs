@@ -41,13 +41,39 @@ public static class RobotRollout
             rig.Connect();
             return runner.Run(progress, cancel);
         }
+        return Record(session, runner, rig, recording with { RobotKey = rigSpec.RobotKey, TeleopKey = rigSpec.TeleopKey ?? "policy" },
+            control, progress, recordProgress, cancel);
+    }
+
+    /// <summary>
+    /// Records a rollout with <paramref name="runner"/> on <paramref name="rig"/> (the caller's: connected here, disconnected
+    /// with torque off on every exit path, not disposed): every tick goes into the dataset of <paramref name="recording"/>
+    /// with who drove it, in episodes controlled by <paramref name="control"/> as in <c>record</c>. A stop through
+    /// <paramref name="control"/> saves the current episode; cancellation discards it. <paramref name="progress"/> gets the
+    /// rollout's counts (takeovers, takeover frames) with every recording report.
+    /// </summary>
+    /// <exception cref="RobotHostException">A dataset or device problem, or the watchdog stopped the rollout.</exception>
+    public static RolloutResult Record(HostSession session, RolloutRunner runner, Rig rig, RecordOptions recording, IRecordControl? control,
+        IProgress<RolloutProgress>? progress, IProgress<RecordProgress>? recordProgress, CancellationToken cancel)
+    {
         var fps = (int)Math.Round(runner.Hz);
-        var recordOptions = recording with { RobotKey = rigSpec.RobotKey, TeleopKey = rigSpec.TeleopKey ?? "policy", Fps = fps, Realtime = true };
+        var recordOptions = recording with { Fps = fps, Realtime = true };
         var format = session.Catalog.DatasetFormat(recordOptions.Format, recordOptions.Root);
         var recorder = new Recorder(session.CreateLogger("RobotHost.Recording"));
-        var recorded = recorder.Record(new RolloutSource(runner, rig, recordOptions.CameraWarmup), format, recordOptions, fps, "policy rollout",
-            control, recordProgress, cancel);
+        var source = new RolloutSource(runner, rig, recordOptions.CameraWarmup);
+        var reports = progress is null ? recordProgress : new Reports(p =>
+        {
+            recordProgress?.Report(p);
+            progress.Report(source.Progress(p));
+        });
+        var recorded = recorder.Record(source, format, recordOptions, fps, "policy rollout", control, reports, cancel);
         var stop = recorded.StopReason == RecordStopReason.Cancelled ? RolloutStop.Cancelled : RolloutStop.Completed;
         return runner.Result(stop, recorded.Episodes.Count, recorded.Loop) with { Recording = recorded };
+    }
+
+    // Reports on the loop's thread, in order (Progress<T> would post to the thread pool).
+    private sealed class Reports(Action<RecordProgress> report) : IProgress<RecordProgress>
+    {
+        public void Report(RecordProgress value) => report(value);
     }
 }

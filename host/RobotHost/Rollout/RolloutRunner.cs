@@ -221,7 +221,8 @@ public sealed class RolloutRunner
         return result;
     }
 
-    private RolloutProgress Progress(int episode, long tick, double elapsedS, LoopStats loop, IReadOnlyDictionary<string, float> sent) =>
+    /// <summary>The rollout's state now: the counts so far with the loop's timing and the goal last sent.</summary>
+    internal RolloutProgress Progress(int episode, long tick, double elapsedS, LoopStats loop, IReadOnlyDictionary<string, float> sent) =>
         new(episode, tick, elapsedS, _counts.Holds, loop, sent) { Takeovers = Takeovers, TakeoverTicks = TakeoverTicks, InTakeover = _inTakeover };
 
     /// <summary>One control tick: observe, take the policy's action (or the person's, or hold), limit it, send it.</summary>

@@ -23,6 +23,7 @@ internal sealed class RolloutSource : IFrameSource
     private readonly IReadOnlyList<string> _stateNames;
     private readonly IReadOnlyList<string> _actionNames;
     private readonly CameraFrame?[] _lastFrames;
+    private IReadOnlyDictionary<string, float> _lastSent = new Dictionary<string, float>();
     private int _disposed;
 
     public RolloutSource(RolloutRunner runner, Rig rig, TimeSpan cameraWarmup)
@@ -58,6 +59,7 @@ internal sealed class RolloutSource : IFrameSource
     public SourceTick Tick()
     {
         var step = _runner.Step(CancellationToken.None);
+        _lastSent = step.Sent.Values;
         var images = new Dictionary<string, CameraFrame>(_lastFrames.Length);
         var repeats = 0;
         for (var i = 0; i < _lastFrames.Length; i++)
@@ -86,6 +88,10 @@ internal sealed class RolloutSource : IFrameSource
     }
 
     public void ResetTick() => _runner.HoldTick();
+
+    /// <summary>The rollout's counts (takeovers, takeover frames) at a recording report, on the loop's thread.</summary>
+    public RolloutProgress Progress(RecordProgress recording) =>
+        _runner.Progress(recording.EpisodeIndex, recording.Frames, recording.Frames / _runner.Hz, recording.Loop, _lastSent);
 
     public void Dispose()
     {

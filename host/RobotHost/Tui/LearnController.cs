@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using RobotHost.Evaluation;
+using RobotHost.Learning.Checkpoints;
 using RobotHost.Learning.Policies;
 using RobotHost.Plugins;
 using RobotHost.Sdk;
@@ -11,7 +12,9 @@ namespace RobotHost.Tui;
 /// <summary>
 /// The train and eval panels' engine: runs the host's <see cref="TrainingRunner"/> and <see cref="Evaluator"/> (the same
 /// code as <c>robothost train</c> / <c>robothost eval</c>) on a background thread, one job at a time, cancellable, and
-/// keeps the newest progress for the UI to copy on its timer. The UI thread never waits for a job.
+/// keeps the newest progress for the UI to copy on its timer. The UI thread never waits for a job. Training reads the
+/// demonstrations together with the corrections dataset once policy runs have recorded one; fine-tuning starts from the
+/// current checkpoint on both (<c>robothost train --dataset DEMOS --dataset CORRECTIONS --init-from CKPT</c>).
 /// </summary>
 public sealed class LearnController : IDisposable
 {
@@ -101,21 +104,61 @@ public sealed class LearnController : IDisposable
     /// <summary>Next larger (]) or smaller ([) rollout count on <see cref="EpisodeLadder"/>.</summary>
     public void ChangeEvalEpisodes(bool up) => Settings = Settings with { EvalEpisodes = (int)Step(EpisodeLadder.Select(e => (long)e).ToList(), Settings.EvalEpisodes, up) };
 
-    /// <summary>Starts training with the current settings; returns why not, or null when it started.</summary>
+    /// <summary>True when <see cref="LearnSettings.CorrectionsRoot"/> holds a dataset: training then reads it with the demonstrations.</summary>
+    public bool HasCorrections => Settings.CorrectionsRoot is { } root && IsDataset(root);
+
+    /// <summary>
+    /// Starts training the current policy and preset from scratch on the demonstrations, plus the corrections when they
+    /// exist; returns why not, or null when it started.
+    /// </summary>
     public string? StartTraining()
     {
         if (IsBusy) return BusyReason();
         if (!Directory.Exists(Settings.DatasetRoot)) return $"no dataset at {Settings.DatasetRoot}: record first (g)";
         var settings = Settings;
-        var output = Path.Combine(settings.RunsDirectory, $"tui-{settings.PolicyKey}-{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}");
-        var options = new TrainOptions
+        return Train(new TrainOptions
         {
-            DatasetRoot = settings.DatasetRoot, PolicyKey = settings.PolicyKey, Preset = settings.Preset, Steps = settings.Steps, OutputDir = output,
-        };
+            DatasetRoot = settings.DatasetRoot, MoreDatasets = CorrectionsIfAny(), PolicyKey = settings.PolicyKey, Preset = settings.Preset,
+            Steps = settings.Steps, OutputDir = RunFolder(settings.PolicyKey, ""),
+        }, $"{settings.PolicyKey}/{settings.Preset ?? "paper"}");
+    }
+
+    /// <summary>
+    /// Fine-tunes <see cref="Checkpoint"/> (its policy, network and normalisation) on the demonstrations plus the
+    /// corrections for the current step count (the next step after policy runs with takeovers); returns why not, or null
+    /// when it started.
+    /// </summary>
+    public string? StartFineTuning()
+    {
+        if (IsBusy) return BusyReason();
+        if (_checkpoint is not { } checkpoint) return "no checkpoint to fine-tune: train one (t) or start with --checkpoint";
+        if (!HasCorrections) return $"no corrections at {Settings.CorrectionsRoot ?? "(none set)"}: run the policy (F6) and take over (t) first";
+        if (!Directory.Exists(Settings.DatasetRoot)) return $"no dataset at {Settings.DatasetRoot}: record first (g)";
+        string policyKey;
+        try { policyKey = PolicyCheckpoint.ReadPolicyType(PolicyCheckpoint.Resolve(checkpoint)); }
+        catch (Exception e) when (e is RobotHostException or IOException) { return $"cannot fine-tune {checkpoint}: {e.Message}"; }
+        var settings = Settings;
+        return Train(new TrainOptions
+        {
+            DatasetRoot = settings.DatasetRoot, MoreDatasets = CorrectionsIfAny(), InitFrom = checkpoint, PolicyKey = policyKey,
+            Steps = settings.Steps, OutputDir = RunFolder(policyKey, "-finetune"),
+        }, $"fine-tune {policyKey}");
+    }
+
+    private IReadOnlyList<string> CorrectionsIfAny() => HasCorrections ? [Settings.CorrectionsRoot!] : [];
+
+    private string RunFolder(string policyKey, string kind) =>
+        Path.Combine(Settings.RunsDirectory, $"tui-{policyKey}{kind}-{DateTime.UtcNow:yyyyMMdd-HHmmss-fff}");
+
+    private bool IsDataset(string root) => Directory.Exists(root) && _session.Catalog.DatasetFormat(null, root).CanOpen(root);
+
+    /// <summary>Runs <see cref="TrainingRunner.Train"/> (as <c>robothost train</c>) on the job thread; its last checkpoint becomes <see cref="Checkpoint"/>.</summary>
+    private string? Train(TrainOptions options, string label)
+    {
         lock (_gate) _losses.Clear();
         _trainProgress = null;
         _trainOutcome = null;
-        _runningTrainLabel = $"{settings.PolicyKey}/{settings.Preset ?? "paper"}";
+        _runningTrainLabel = label;
         _training = true;
         var progress = new Store<TrainProgress>(p =>
         {

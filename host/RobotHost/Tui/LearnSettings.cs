@@ -5,6 +5,8 @@ public sealed record LearnSettings
 {
     /// <summary>Dataset to train on (the TUI's recording folder by default).</summary>
     public required string DatasetRoot { get; init; }
+    /// <summary>Corrections dataset the TUI's policy runs record into; training reads it with <see cref="DatasetRoot"/> once it exists.</summary>
+    public string? CorrectionsRoot { get; init; }
     /// <summary>Folder that receives one <c>tui-&lt;policy&gt;-&lt;time&gt;</c> training output per run.</summary>
     public required string RunsDirectory { get; init; }
     /// <summary>Policy key (must be trainable by the host).</summary>

@@ -9,8 +9,9 @@ namespace RobotHost.Tui;
 
 /// <summary>
 /// What the TUI drives: the rig's devices (created once, wrapped so the UI sees the loop's newest readings), a recording
-/// session or a policy run (the rig's teleoperator can take over) on a background thread, and the e-stop. The UI thread only calls methods here and reads snapshots; the
-/// control loop never waits for the UI.
+/// session or a policy run (the rig's teleoperator can take over; every tick is recorded into the corrections dataset, as
+/// <c>robothost rollout --root</c> does) on a background thread, and the e-stop. The UI thread only calls methods here and
+/// reads snapshots; the control loop never waits for the UI.
 /// </summary>
 public sealed class RigController : IDisposable
 {
@@ -25,13 +26,19 @@ public sealed class RigController : IDisposable
     private volatile RolloutProgress? _rolloutProgress;
     private volatile LoopStats? _loop;
     private volatile string? _rescanStatus;
+    private volatile CorrectionCounts? _corrections;
     private Task? _rescan;
 
-    /// <summary>Creates the rig described by <paramref name="options"/> (robot, teleoperator, cameras by key).</summary>
-    public RigController(HostSession session, RecordOptions options)
+    /// <summary>
+    /// Creates the rig described by <paramref name="options"/> (robot, teleoperator, cameras by key). Policy runs record
+    /// into <paramref name="correctionsRoot"/>, by default the recording folder's name with <c>_corrections</c> appended.
+    /// </summary>
+    public RigController(HostSession session, RecordOptions options, string? correctionsRoot = null)
     {
         _session = session;
         Options = options;
+        CorrectionsRoot = Path.GetFullPath(correctionsRoot ?? DefaultCorrectionsRoot(options.Root));
+        SessionRoot = options.Root;
         _log = session.CreateLogger("RobotHost.Tui");
         if (options.TeleopKey is null) throw new RobotHostException("the TUI records from a teleoperator; pass --teleop (e.g. sim_expert or so101_leader)");
         _rig = Rig.Create(session.Catalog, options.RigSpec, _log, ObservedRobot.Wrap, camera => new ObservedCamera(camera));
@@ -43,6 +50,12 @@ public sealed class RigController : IDisposable
 
     /// <summary>Rig and recording settings.</summary>
     public RecordOptions Options { get; }
+    /// <summary>The dataset the current (or last) recording session or policy run writes to.</summary>
+    public string SessionRoot { get; private set; }
+    /// <summary>The dataset policy runs record into (created by the first run, appended to by later ones).</summary>
+    public string CorrectionsRoot { get; }
+    /// <summary>What the corrections dataset held after the last policy run (null before one ended).</summary>
+    public CorrectionCounts? Corrections => _corrections;
     /// <summary>The follower (e-stop target).</summary>
     public ObservedRobot Robot { get; }
     /// <summary>The leader or scripted expert.</summary>
@@ -68,6 +81,9 @@ public sealed class RigController : IDisposable
     public TakeoverSwitch Takeover { get; } = new();
     /// <summary>True after the e-stop until the next start.</summary>
     public bool EStopped { get; private set; }
+    /// <summary>The corrections folder for a recording folder: beside it, named after it.</summary>
+    public static string DefaultCorrectionsRoot(string root) => Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + "_corrections";
+
     /// <summary>Result of the last finished session, or its error message.</summary>
     public string? LastOutcome { get; private set; }
     /// <summary>Sessions started.</summary>
@@ -88,6 +104,9 @@ public sealed class RigController : IDisposable
         var format = _session.Catalog.DatasetFormat(options.Format, options.Root);
         var rig = _rig;
         Sessions++;
+        SessionRoot = options.Root;
+        // The run counters belong to the last policy run, not to this session.
+        _rolloutProgress = null;
         LastOutcome = null;
         _recording = InBackground("recording", "e-stop: recording cancelled",
             () => new Recorder(_session.CreateLogger("RobotHost.Recording")).Record(rig, format, options, control, progress, token),
@@ -115,36 +134,71 @@ public sealed class RigController : IDisposable
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
-    /// Runs the policy in <paramref name="checkpoint"/> on the rig on a background thread until <see cref="StopPolicyRun"/>
-    /// or the e-stop, with the rollout's limits, max step and watchdog; the teleoperator takes over while <see cref="Takeover"/>
-    /// asks for it. False when a recording or a policy run is already going.
+    /// Runs the policy in <paramref name="checkpoint"/> on the rig on a background thread, with the rollout's limits, max step
+    /// and watchdog; the teleoperator takes over while <see cref="Takeover"/> asks for it. Every tick is recorded with who
+    /// drove it into <see cref="CorrectionsRoot"/> (appended to when it exists), in episodes of the recording plan
+    /// (<see cref="Options"/>) with the recording keys: n next, r re-record, q save and stop (<see cref="StopPolicyRun"/>).
+    /// False when a recording or a policy run is already going.
     /// </summary>
     public bool StartPolicyRun(string checkpoint, RolloutOptions? options = null)
     {
         if (IsRecording || IsRunningPolicy) return false;
         EStopped = false;
+        _control = new RecordControl();
         _cancel?.Dispose();
         _cancel = new CancellationTokenSource();
+        var control = _control;
         var token = _cancel.Token;
         Takeover.Request(false);
         _rolloutProgress = null;
+        _progress = null;
         LastOutcome = null;
+        SessionRoot = CorrectionsRoot;
         var log = _session.CreateLogger("RobotHost.Rollout");
         var progress = new ProgressStore<RolloutProgress>(p => { _rolloutProgress = p; _loop = p.Loop; });
-        _policyRun = InBackground("policy run", "e-stop: policy run stopped", () =>
+        var recordProgress = new ProgressStore<RecordProgress>(p => _progress = p);
+        var root = CorrectionsRoot;
+        _policyRun = InBackground("policy run", "e-stop: policy run stopped, the episode in progress discarded", () =>
         {
-            using var policy = PolicyLoader.Load(_session, [checkpoint]);
-            var result = new RolloutRunner(_rig, policy, options ?? new RolloutOptions(), log, Takeover).Run(progress, token);
-            // The counter stays on screen after the run with its final counts.
-            _rolloutProgress = (_rolloutProgress ?? new RolloutProgress(0, result.Ticks, 0, result.Holds, result.Loop, new Dictionary<string, float>()))
-                with { Takeovers = result.Takeovers, TakeoverTicks = result.TakeoverTicks, InTakeover = false };
-            return result;
-        }, result => $"policy run {(result.Stop == RolloutStop.Completed ? "ended" : "stopped")}: {result.Ticks} ticks, {result.Takeovers} takeover(s), {result.TakeoverTicks} takeover frames");
+            try
+            {
+                using var policy = PolicyLoader.Load(_session, [checkpoint]);
+                // The runner checks the policy against the rig before anything moves; the recording path is the CLI rollout's.
+                var runner = new RolloutRunner(_rig, policy, options ?? new RolloutOptions(), log, Takeover);
+                var format = _session.Catalog.DatasetFormat(Options.Format, root);
+                var recording = Options with { Root = root, Resume = format.CanOpen(root) };
+                var result = RobotRollout.Record(_session, runner, _rig, recording, control, progress, recordProgress, token);
+                // The counter stays on screen after the run with its final counts.
+                _rolloutProgress = (_rolloutProgress ?? new RolloutProgress(0, result.Ticks, 0, result.Holds, result.Loop, new Dictionary<string, float>()))
+                    with { Takeovers = result.Takeovers, TakeoverTicks = result.TakeoverTicks, InTakeover = false };
+                return result;
+            }
+            finally
+            {
+                CountCorrections(root);
+            }
+        }, result => $"run {(result.Stop == RolloutStop.Completed ? "saved" : "cancelled,")} {result.Recording?.Episodes.Count ?? 0} episode(s), {result.Takeovers} takeover(s)");
         return true;
     }
 
-    /// <summary>Ends the policy run (q / Esc): torque off, as at the end of every rollout.</summary>
-    public void StopPolicyRun() => _cancel?.Cancel();
+    /// <summary>Saves the episode in progress and ends the policy run (q / Esc): torque off, as at the end of every rollout.</summary>
+    public void StopPolicyRun() => _control.RequestStop();
+
+    private void CountCorrections(string root)
+    {
+        try
+        {
+            if (!Directory.Exists(root)) return;
+            using var reader = _session.Catalog.DatasetFormatFor(root).Open(root);
+            _corrections = CorrectionCounts.Of(reader);
+            _log.LogInformation("corrections in {Root}: {Counts}", root, _corrections);
+        }
+        catch (Exception e)
+        {
+            // The counts are for the screen only: a dataset the reader cannot count must not hide how the run ended.
+            _log.LogWarning(e, "could not count the corrections in {Root}", root);
+        }
+    }
 
     /// <summary>Flips who drives a policy run (t); returns true when the person now drives.</summary>
     public bool ToggleTakeover() => Takeover.Toggle();
@@ -229,7 +283,7 @@ public sealed class RigController : IDisposable
         if (IsRunningPolicy)
         {
             StopPolicyRun();
-            WaitForPolicyRun(TimeSpan.FromSeconds(20));
+            if (!WaitForPolicyRun(TimeSpan.FromSeconds(20))) { _cancel?.Cancel(); WaitForPolicyRun(TimeSpan.FromSeconds(10)); }
         }
         if (IsRecording)
         {

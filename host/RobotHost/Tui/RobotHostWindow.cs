@@ -22,7 +22,9 @@ namespace RobotHost.Tui;
 /// and a key help bar. Keys are handled at application level so they work whichever view has focus:
 /// Space/F12 e-stop, g/F5 start recording, n/→ next episode, r/← re-record, q/Esc stop recording (or quit when idle),
 /// s PNG snapshot, c next camera, l record ↔ train/eval panel, t train, e evaluate, x cancel training/evaluation,
-/// p policy, o preset, +/− steps, [/] rollouts (train/eval panel only), F9 rescan plugins.
+/// p policy, o preset, +/− steps, [/] rollouts (train/eval panel only), F9 rescan plugins. F6 runs the checkpoint on the
+/// rig and records it into the corrections dataset (t takes over and hands back; n, r, q as in recording);
+/// f fine-tunes the checkpoint on demonstrations + corrections.
 /// One job at a time: recording, training and evaluation each want the CPU (2 cores at the robot), and training next
 /// to a recording would make the control loop miss ticks. The screen refreshes on its own 10 Hz timer (<see cref="Refresh"/>).
 /// </summary>
@@ -88,6 +90,7 @@ public sealed class RobotHostWindow : Window
         [
             new Shortcut(Key.Space, "E-STOP", null),
             new Shortcut(Key.T, "train", null),
+            new Shortcut(Key.F, "fine-tune", null),
             new Shortcut(Key.E, "eval", null),
             new Shortcut(Key.X, "cancel", null),
             new Shortcut(Key.L, "rec", null),
@@ -139,12 +142,12 @@ public sealed class RobotHostWindow : Window
         else if (key == Key.S) _notice = SaveSnapshot();
         else if (key == Key.C && _rig.Cameras.Count > 0) _camera = (_camera + 1) % _rig.Cameras.Count;
         else if (key == Key.L) ShowLearnPanel(!ShowsLearnPanel);
-        else if (key == Key.T || key == Key.E)
+        else if (key == Key.T || key == Key.E || key == Key.F)
         {
             ShowLearnPanel(true);
-            _notice = _rig.IsRecording
-                ? " recording runs: q stops it, then train or evaluate"
-                : key == Key.T ? _learn.StartTraining() : _learn.StartEvaluation();
+            _notice = _rig.IsRecording || _rig.IsRunningPolicy
+                ? " recording or a policy run is going: q stops it, then train or evaluate"
+                : key == Key.T ? _learn.StartTraining() : key == Key.F ? _learn.StartFineTuning() : _learn.StartEvaluation();
         }
         else if (key == Key.X) _notice = _learn.Cancel() ? " cancelling…" : " nothing to cancel";
         else if (key == Key.F9) _notice = _rig.RescanPlugins() ? null : " a rescan already runs";
@@ -174,7 +177,8 @@ public sealed class RobotHostWindow : Window
         SetText(_banner, estop
             ? " E-STOP: torque off — press g to record again, q to quit "
             : _notice ?? (_rig.IsRecording ? " recording — n next, r redo, q stop, Space E-STOP"
-                : _rig.IsRunningPolicy ? (_rig.Takeover.Requested ? " TAKEOVER: you drive — t hands back, q stop, Space E-STOP" : " policy drives — t take over, q stop, Space E-STOP")
+                : _rig.IsRunningPolicy ? (_rig.Takeover.Requested ? " TAKEOVER: you drive — t hands back, q save+stop, Space E-STOP" : " policy drives — t take over, n next, q save+stop, Space E-STOP")
+                : _rig.Corrections is { TakeoverFrames: > 0 } ? " idle — f fine-tune on demos + corrections, g record, F6 run, q quit"
                 : " idle — g record, F6 run policy, q quit, Space E-STOP"));
         SetText(_rigText, RigText(Math.Max(20, _rigText.Frame.Width)));
         if (_recordFrame.Visible) SetText(_recordText, RecordText());
@@ -231,25 +235,33 @@ public sealed class RobotHostWindow : Window
         return sb.ToString();
     }
 
-    /// <summary>Record panel text: dataset, episode i of N, phase, time left, totals, keys.</summary>
+    /// <summary>
+    /// Record panel text: dataset of the session (the corrections dataset for a policy run), episode i of N, phase, time
+    /// left, totals; during and after a policy run who drives, takeovers and takeover frames, and the corrected episodes
+    /// in the corrections dataset; the outcome, keys.
+    /// </summary>
     public string RecordText()
     {
         var o = _rig.Options;
         var p = _rig.Progress;
+        var run = _rig.RolloutProgress;
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"dataset {o.Root}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"plan {o.Episodes} x {o.EpisodeTimeS:0.#} s, reset {o.ResetTimeS:0.#} s\n");
-        if (p is null) sb.Append("episode - of ").Append(o.Episodes).Append('\n').Append("phase idle\n");
+        sb.Append(CultureInfo.InvariantCulture, $"dataset {_rig.SessionRoot}\n");
+        if (p is null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"plan {o.Episodes} x {o.EpisodeTimeS:0.#} s, reset {o.ResetTimeS:0.#} s\n");
+            sb.Append("episode - of ").Append(o.Episodes).Append('\n').Append("phase idle\n");
+        }
         else
         {
             sb.Append(CultureInfo.InvariantCulture, $"episode {Math.Min(p.EpisodeNumber, p.Episodes)} of {p.Episodes} (index {p.EpisodeIndex})\n");
             sb.Append(CultureInfo.InvariantCulture, $"phase {p.Phase.ToString().ToLowerInvariant()}  {p.TimeLeftS:F1} s left\n");
             sb.Append(CultureInfo.InvariantCulture, $"frames {p.Frames} (total {p.TotalFrames})\n");
-            sb.Append(CultureInfo.InvariantCulture, $"saved {p.SavedEpisodes}  dropped {p.DroppedFrames}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"queue {p.QueueDepth}/{p.QueueCapacity}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"saved {p.SavedEpisodes}  dropped {p.DroppedFrames}  queue {p.QueueDepth}/{p.QueueCapacity}\n");
         }
-        if (_rig.RolloutProgress is { } r)
-            sb.Append(CultureInfo.InvariantCulture, $"run: {(r.InTakeover ? "PERSON" : "policy")} drives, takeovers {r.Takeovers}\ntakeover frames {r.TakeoverTicks}\n");
+        if (run is not null)
+            sb.Append(CultureInfo.InvariantCulture, $"run: {(run.InTakeover ? "PERSON" : "policy")} drives, takeovers {run.Takeovers}\ntakeover frames {run.TakeoverTicks}\n");
+        if (_rig.Corrections is { } c) sb.Append(CultureInfo.InvariantCulture, $"corrected {c.CorrectedEpisodes}/{c.Episodes} episodes\n");
         if (_rig.LastOutcome is not null) sb.Append(_rig.LastOutcome).Append('\n');
         sb.Append("g start  n/→ next  r/← redo  q/Esc stop");
         return sb.ToString();
@@ -264,7 +276,7 @@ public sealed class RobotHostWindow : Window
         var s = _learn.Settings;
         var t = _learn.TrainProgress;
         var sb = new StringBuilder();
-        sb.Append(Fit($"data {s.DatasetRoot}", width, fromEnd: true)).Append('\n');
+        sb.Append(Fit($"data {s.DatasetRoot}{(_learn.HasCorrections ? " + corrections" : "")}", width, fromEnd: true)).Append('\n');
         sb.Append(CultureInfo.InvariantCulture, $"policy {s.PolicyKey}/{s.Preset ?? "paper"} {s.Steps} steps\n");
         if (t is null) sb.Append(_learn.IsTraining ? "train: loading data…\n" : "train: not started (t)\n").Append('\n');
         else
@@ -281,7 +293,7 @@ public sealed class RobotHostWindow : Window
             ? _learn.IsEvaluating ? "rollouts 0 so far\n" : "rollouts -\n"
             : FormattableString.Invariant($"rollouts {e.Completed}/{e.Total} success {e.Successes} ({(double)e.Successes / Math.Max(1, e.Completed):P0})\n"));
         sb.Append(Fit(_learn.IsEvaluating ? "evaluating…" : _learn.EvalOutcome ?? "", width, fromEnd: false)).Append('\n');
-        sb.Append("p policy o preset +- steps [] runs");
+        sb.Append("f fine-tune p policy o preset +- steps [] runs");
         return sb.ToString();
     }
 

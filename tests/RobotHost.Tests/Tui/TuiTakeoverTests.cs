@@ -25,7 +25,8 @@ public sealed class TuiTakeoverTests
         var checkpoint = StateOnlyMlp.Train(session, home);
         using var rig = new RigController(session, new RecordOptions
         {
-            RobotKey = "sim_so101", TeleopKey = "sim_expert", Root = Path.Combine(home, "ds"), Episodes = 1, EpisodeTimeS = 2, ResetTimeS = 0,
+            // The run is recorded in episodes of this plan: one long enough to outlast the test.
+            RobotKey = "sim_so101", TeleopKey = "sim_expert", Root = Path.Combine(home, "ds"), Episodes = 1, EpisodeTimeS = 120, ResetTimeS = 0,
         });
         using var learn = new LearnController(session, new LearnSettings { DatasetRoot = rig.Options.Root, RunsDirectory = Path.Combine(home, "runs"), Checkpoint = checkpoint });
         using var app = Application.Create(new VirtualTimeProvider());
