@@ -204,6 +204,58 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void A_format_plugin_built_against_sdk_1_1_registers_an_instance_and_still_gets_the_context()
+    {
+        // The SDK 1.1 contracts such a plugin compiled against: same names and signatures, assembly version 1.1.0.0.
+        var sdk11 = Path.Combine(RepoPaths.NewTempDirectory("sdk11"), "RobotHost.Sdk.dll");
+        PluginFixtureBuilder.Compile("RobotHost.Sdk", """
+            [assembly: System.Reflection.AssemblyVersion("1.1.0.0")]
+            namespace RobotHost.Sdk;
+            public sealed class DatasetSchema { }
+            public sealed class DatasetWriterOptions { }
+            public interface IDatasetWriter : System.IDisposable { }
+            public interface IDatasetReader : System.IDisposable { }
+            public interface IDatasetFormat
+            {
+                bool CanOpen(string root);
+                IDatasetWriter Create(string root, DatasetSchema schema, DatasetWriterOptions? options = null);
+                IDatasetWriter Resume(string root, DatasetWriterOptions? options = null);
+                IDatasetReader Open(string root);
+            }
+            public interface IPluginContext { Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; } }
+            public interface IUsesPluginContext { void UsePluginContext(IPluginContext context); }
+            public interface IPluginRegistry { void AddDatasetFormat(string key, IDatasetFormat format, string description = ""); }
+            public interface IPluginModule { void Register(IPluginRegistry registry); }
+            """, sdk11, PluginFixtureBuilder.Logging);
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.Sdk11", """
+            using System;
+            using Microsoft.Extensions.Logging;
+            using RobotHost.Sdk;
+            public sealed class OldFormat : IDatasetFormat, IUsesPluginContext
+            {
+                public ILoggerFactory? LoggerFactory { get; private set; }
+                public void UsePluginContext(IPluginContext context) => LoggerFactory = context.LoggerFactory;
+                public bool CanOpen(string root) => false;
+                public IDatasetWriter Create(string root, DatasetSchema schema, DatasetWriterOptions? options = null) => throw new NotSupportedException();
+                public IDatasetWriter Resume(string root, DatasetWriterOptions? options = null) => throw new NotSupportedException();
+                public IDatasetReader Open(string root) => throw new NotSupportedException();
+            }
+            public sealed class Module : IPluginModule
+            {
+                public void Register(IPluginRegistry registry) => registry.AddDatasetFormat("old_format", new OldFormat());
+            }
+            """, MetadataReference.CreateFromFile(sdk11), PluginFixtureBuilder.Logging);
+
+        var host = new PluginHost([_dir], NullLoggerFactory.Instance);
+        host.LoadAll();
+        Assert.Empty(host.Failures);
+        Assert.Equal("1.1", Assert.Single(host.Loaded).SdkVersion);
+        var hostLogging = new NullLoggerFactory();
+        var catalog = new ComponentCatalog(host, new HostPluginContext(hostLogging, _dir));
+        Assert.Same(hostLogging, Property(catalog.DatasetFormat("old_format"), "LoggerFactory"));
+    }
+
+    [Fact]
     public void Rescan_picks_up_a_plugin_folder_dropped_in_later_without_reloading_others()
     {
         PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.First", PluginFixtureBuilder.GoodPluginSource("first_robot"));
