@@ -8,24 +8,15 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 /// The <c>lerobot</c> dataset format: writes LeRobot v3.0, reads v3.0 and v2.1. The host finds it with
 /// <c>Catalog.DatasetFormatFor(root)</c> or <c>Catalog.DatasetFormat("lerobot")</c>.
 /// </summary>
-/// <param name="loggerFactory">Where writers and readers log (recovery after a crash, discarded episodes).</param>
+/// <param name="loggerFactory">Where writers and readers log (recovery after a crash, discarded episodes); the plugin passes the host's, from the context it is created with.</param>
 /// <param name="video">The ffmpeg to use (default: found on PATH).</param>
-public sealed class LeRobotFormat(ILoggerFactory? loggerFactory = null, VideoTools? video = null) : IDatasetFormat, IUsesPluginContext
+public sealed class LeRobotFormat(ILoggerFactory? loggerFactory = null, VideoTools? video = null) : IDatasetFormat
 {
     /// <summary>The registry key.</summary>
     public const string Key = "lerobot";
 
-    // Registered with no logger; the host's context supplies one (recovery and discard lines reach the log file).
-    private volatile ILoggerFactory _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-    private readonly bool _loggerGiven = loggerFactory is not null;
+    private readonly ILoggerFactory _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     private readonly VideoTools _video = video ?? new VideoTools();
-
-    /// <inheritdoc />
-    public void UsePluginContext(IPluginContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!_loggerGiven) _loggerFactory = context.LoggerFactory;
-    }
 
     /// <inheritdoc />
     public bool CanOpen(string root) => File.Exists(Path.Combine(root, LeRobotLayout.InfoPath));

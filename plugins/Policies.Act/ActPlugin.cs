@@ -7,5 +7,5 @@ public sealed class ActPlugin : IPluginModule
 {
     /// <inheritdoc />
     public void Register(IPluginRegistry registry) =>
-        registry.AddPolicy(ActPolicyFactory.Key, new ActPolicyFactory(), "ACT: action chunking with transformers and a CVAE (Zhao et al. 2023)");
+        registry.AddPolicy(ActPolicyFactory.Key, _ => new ActPolicyFactory(), "ACT: action chunking with transformers and a CVAE (Zhao et al. 2023)");
 }

@@ -7,5 +7,5 @@ public sealed class MlpPlugin : IPluginModule
 {
     /// <inheritdoc />
     public void Register(IPluginRegistry registry) =>
-        registry.AddPolicy(MlpPolicyFactory.Key, new MlpPolicyFactory(), "MLP behaviour cloning (point estimate, MSE): the baseline that averages multimodal demonstrations");
+        registry.AddPolicy(MlpPolicyFactory.Key, _ => new MlpPolicyFactory(), "MLP behaviour cloning (point estimate, MSE): the baseline that averages multimodal demonstrations");
 }

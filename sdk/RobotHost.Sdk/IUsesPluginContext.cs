@@ -1,11 +1,12 @@
 namespace RobotHost.Sdk;
 
 /// <summary>
-/// Optional capability of an object a plugin registers as a ready instance rather than through a factory that receives
-/// the context (a dataset format): the host hands it the <see cref="IPluginContext"/> before giving it out, so it logs
-/// through the host (log file, console or TUI pane) instead of into nothing. May be called more than once (once per
-/// host session that uses it); must not block.
+/// SDK 1.0–1.1: how a dataset format registered as a ready instance received the <see cref="IPluginContext"/>. Since
+/// SDK 1.2 every kind is registered as a factory that receives the context, so a format takes its logger when it is
+/// created. The host still honours this interface for formats registered through the obsolete instance overload of
+/// <see cref="IPluginRegistry.AddDatasetFormat(string, IDatasetFormat, string)"/>, so plugins built against 1.1 keep working.
 /// </summary>
+[Obsolete("Register the format with registry.AddDatasetFormat(key, context => new MyFormat(context.LoggerFactory)) and take what you need of the context in its constructor. Kept for plugins built against RobotHost.Sdk 1.0–1.1.")]
 public interface IUsesPluginContext
 {
     /// <summary>Keeps what it needs of <paramref name="context"/> (typically <see cref="IPluginContext.LoggerFactory"/>).</summary>

@@ -31,8 +31,8 @@ internal static class GenerativeBenchmark
         var pluginDir = Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins");
         var host = new PluginHost([pluginDir], NullLoggerFactory.Instance);
         host.LoadAll();
-        ITrainablePolicyFactory Factory(string key) => (ITrainablePolicyFactory)host.Registrations
-            .First(r => r.Kind == ComponentKind.Policy && r.Key == key).Factory;
+        var catalog = new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, Path.GetTempPath()));
+        ITrainablePolicyFactory Factory(string key) => (ITrainablePolicyFactory)catalog.Policy(key);
         var diffusion = Factory("diffusion");
         var flow = Factory("flow_matching");
         Console.WriteLine($"libtorch threads: {inferenceThreads} sampling, {trainThreads} training; times are medians (p90 in brackets)");

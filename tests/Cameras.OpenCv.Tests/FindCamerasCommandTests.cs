@@ -83,7 +83,7 @@ public sealed class FindCamerasCommandTests : IDisposable
         public void AddRobot<TConfig>(string key, ComponentFactory<TConfig, IRobot> factory, string description = "") where TConfig : ComponentConfig, new() => throw new InvalidOperationException();
         public void AddTeleoperator<TConfig>(string key, ComponentFactory<TConfig, ITeleoperator> factory, string description = "") where TConfig : ComponentConfig, new() => throw new InvalidOperationException();
         public void AddEnvironment<TConfig>(string key, ComponentFactory<TConfig, IEnvironment> factory, string description = "") where TConfig : ComponentConfig, new() => throw new InvalidOperationException();
-        public void AddPolicy(string key, IPolicyFactory factory, string description = "") => throw new InvalidOperationException();
-        public void AddDatasetFormat(string key, IDatasetFormat format, string description = "") => throw new InvalidOperationException();
+        public void AddPolicy(string key, Func<IPluginContext, IPolicyFactory> create, string description = "") => throw new InvalidOperationException();
+        public void AddDatasetFormat(string key, Func<IPluginContext, IDatasetFormat> create, string description = "") => throw new InvalidOperationException();
     }
 }

@@ -79,7 +79,8 @@ public static class CliApp
                     .Concat(session.Plugins.Registrations.Where(r => r.Kind == ComponentKind.Command).Select(r => r.Key)).Order();
                 throw new RobotHostException($"unknown command '{name}'; commands: {string.Join(", ", commands)}");
             }
-            return ((PluginCommand)registration.Factory)(args[(index + 1)..], session.Context, stop.Token);
+            var command = (PluginCommand)registration.Factory(null, session.Context);
+            return command(args[(index + 1)..], session.Context, stop.Token);
         });
     }
 

@@ -14,6 +14,9 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
     /// <summary>The context given to created components.</summary>
     public IPluginContext Context { get; } = context;
 
+    private readonly Dictionary<(ComponentKind Kind, string Key), object> _shared = [];
+    private readonly Lock _sharedGate = new();
+
     /// <summary>The registration of <paramref name="kind"/> <paramref name="key"/>.</summary>
     public ComponentRegistration Find(ComponentKind kind, string key)
     {
@@ -48,8 +51,8 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
     /// <summary>Creates an environment.</summary>
     public IEnvironment CreateEnvironment(string key, IReadOnlyDictionary<string, string>? options = null) => Create<IEnvironment>(ComponentKind.Environment, key, options);
 
-    /// <summary>The policy factory registered under <paramref name="key"/>.</summary>
-    public IPolicyFactory Policy(string key) => (IPolicyFactory)Find(ComponentKind.Policy, key).Factory;
+    /// <summary>The policy factory registered under <paramref name="key"/> (made from its registration once per catalog, then shared).</summary>
+    public IPolicyFactory Policy(string key) => Shared<IPolicyFactory>(Find(ComponentKind.Policy, key));
 
     /// <summary>
     /// The dataset format to write with: the one registered under <paramref name="key"/>; with no key, the format that
@@ -57,33 +60,41 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
     /// </summary>
     public IDatasetFormat DatasetFormat(string? key, string? root = null)
     {
-        if (key is not null) return WithContext((IDatasetFormat)Find(ComponentKind.Dataset, key).Factory);
-        var formats = Plugins.Registrations.Where(r => r.Kind == ComponentKind.Dataset).Select(r => (IDatasetFormat)r.Factory).ToList();
-        if (formats.Count == 0)
+        if (key is not null) return Shared<IDatasetFormat>(Find(ComponentKind.Dataset, key));
+        if (!Plugins.Registrations.Any(r => r.Kind == ComponentKind.Dataset))
             throw new RobotHostException($"no dataset format: no plugin registers one. Plugin directories: {string.Join(", ", Plugins.Directories)}; see `robothost plugins`");
-        var existing = root is not null && Directory.Exists(root) ? formats.FirstOrDefault(f => f.CanOpen(root)) : null;
-        return WithContext(existing ?? formats[0]);
+        var existing = root is not null && Directory.Exists(root) ? DatasetFormats().FirstOrDefault(f => f.CanOpen(root)) : null;
+        return existing ?? DatasetFormats().First();
     }
 
     /// <summary>The first dataset format that recognises <paramref name="root"/>.</summary>
-    public IDatasetFormat DatasetFormatFor(string root)
-    {
-        foreach (var r in Plugins.Registrations.Where(r => r.Kind == ComponentKind.Dataset))
-        {
-            var format = (IDatasetFormat)r.Factory;
-            if (format.CanOpen(root)) return WithContext(format);
-        }
-        throw new RobotHostException(Directory.Exists(root)
+    public IDatasetFormat DatasetFormatFor(string root) =>
+        DatasetFormats().FirstOrDefault(f => f.CanOpen(root)) ?? throw new RobotHostException(Directory.Exists(root)
             ? $"'{root}' is not a dataset any loaded format recognises (formats: {string.Join(", ", Keys(ComponentKind.Dataset))}); a LeRobot dataset has meta/info.json"
             : $"dataset folder '{root}' does not exist; check the path");
+
+    // In registration order, each made only when the search reaches it.
+    private IEnumerable<IDatasetFormat> DatasetFormats() =>
+        Plugins.Registrations.Where(r => r.Kind == ComponentKind.Dataset).Select(Shared<IDatasetFormat>);
+
+    // Policy families and dataset formats are made from their registered factory once per catalog and shared by every
+    // caller, so the context they were made with is this catalog's. A factory that throws is not cached: the next call retries.
+    private T Shared<T>(ComponentRegistration registration) where T : class
+    {
+        lock (_sharedGate)
+        {
+            if (_shared.TryGetValue((registration.Kind, registration.Key), out var made)) return (T)made;
+            var created = Make<T>(registration, null);
+            _shared[(registration.Kind, registration.Key)] = created;
+            return created;
+        }
     }
 
-    // Formats are registered as instances; one that wants the host's logging gets the context here (IUsesPluginContext).
-    private T WithContext<T>(T registered)
-    {
-        if (registered is IUsesPluginContext aware) aware.UsePluginContext(Context);
-        return registered;
-    }
+    // The registration's factory is a typed closure built by the plugin registry: a plain call, so whatever the plugin
+    // throws reaches the caller as itself.
+    private T Make<T>(ComponentRegistration registration, ComponentConfig? config) where T : class =>
+        registration.Factory(config, Context) as T
+        ?? throw new RobotHostException($"plugin {registration.Plugin}: the factory of {registration.Kind.ToString().ToLowerInvariant()} '{registration.Key}' returned no {typeof(T).Name}; fix the plugin's Register method");
 
     /// <summary>Creates a component with a config built from options (or a given config record).</summary>
     public T Create<T>(ComponentKind kind, string key, IReadOnlyDictionary<string, string>? options = null, ComponentConfig? config = null) where T : class
@@ -94,15 +105,6 @@ public sealed class ComponentCatalog(PluginHost plugins, IPluginContext context)
         if (config is not null && config.GetType() != registration.ConfigType)
             throw new RobotHostException($"{kind} '{key}' takes a {registration.ConfigType.Name}, not a {config.GetType().Name}");
         var bound = ConfigBinder.Bind(registration.ConfigType, key, options, config);
-        var invoke = registration.Factory.GetType().GetMethod("Invoke")!;
-        try
-        {
-            return (T)invoke.Invoke(registration.Factory, [bound, Context])!;
-        }
-        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return Make<T>(registration, bound);
     }
 }

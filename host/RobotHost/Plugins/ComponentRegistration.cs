@@ -7,6 +7,11 @@ namespace RobotHost.Plugins;
 /// <param name="Key">Registered key.</param>
 /// <param name="Description">One line for listings.</param>
 /// <param name="Plugin">Name of the plugin that registered it.</param>
-/// <param name="ConfigType">Config record type (null for policy and dataset registrations, which carry their own).</param>
-/// <param name="Factory">A <see cref="ComponentFactory{TConfig,TComponent}"/>, an <see cref="IPolicyFactory"/> or an <see cref="IDatasetFormat"/>.</param>
-public sealed record ComponentRegistration(ComponentKind Kind, string Key, string Description, string Plugin, Type? ConfigType, object Factory);
+/// <param name="ConfigType">Config record type of robots, teleoperators, cameras and environments; null for policies, dataset formats and commands.</param>
+/// <param name="Factory">
+/// Makes the component from its bound config (null for kinds without one) and the host's context: a robot, teleoperator,
+/// camera or environment; an <see cref="IPolicyFactory"/>; an <see cref="IDatasetFormat"/>; or a <see cref="PluginCommand"/>.
+/// The registry builds it from the plugin's typed factory, so calling it is a plain call.
+/// </param>
+public sealed record ComponentRegistration(ComponentKind Kind, string Key, string Description, string Plugin, Type? ConfigType,
+    Func<ComponentConfig?, IPluginContext, object> Factory);

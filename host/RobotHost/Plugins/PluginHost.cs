@@ -132,7 +132,9 @@ public sealed class PluginHost
         var registry = new PluginRegistry(name);
         foreach (var type in moduleTypes)
         {
-            var module = (IPluginModule)Activator.CreateInstance(type)!;
+            // DoNotWrapExceptions: a module constructor's exception reaches Explain as itself, not inside a reflection wrapper.
+            var module = (IPluginModule)Activator.CreateInstance(type,
+                BindingFlags.Public | BindingFlags.Instance | BindingFlags.CreateInstance | BindingFlags.DoNotWrapExceptions, null, null, null)!;
             module.Register(registry);
         }
         lock (_gate)
@@ -170,20 +172,19 @@ public sealed class PluginHost
 
     private static string Explain(string name, string assemblyPath, Exception e)
     {
-        var inner = e is TargetInvocationException { InnerException: { } ie } ? ie : e;
-        return inner switch
+        return e switch
         {
             PluginLoadException p => $"plugin {name}: {p.Message}",
             BadImageFormatException => $"plugin {name}: {Path.GetFileName(assemblyPath)} is not a valid .NET assembly (corrupt or built for another platform); rebuild it or remove {Path.GetDirectoryName(assemblyPath)}",
-            InvalidOperationException when inner.Message.Contains("Dependency resolution failed", StringComparison.OrdinalIgnoreCase) =>
-                $"plugin {name}: a dependency listed in its .deps.json is missing ({inner.Message}); publish the plugin with its dependencies (dotnet build with EnableDynamicLoading) into {Path.GetDirectoryName(assemblyPath)}",
+            InvalidOperationException when e.Message.Contains("Dependency resolution failed", StringComparison.OrdinalIgnoreCase) =>
+                $"plugin {name}: a dependency listed in its .deps.json is missing ({e.Message}); publish the plugin with its dependencies (dotnet build with EnableDynamicLoading) into {Path.GetDirectoryName(assemblyPath)}",
             FileNotFoundException f =>
                 $"plugin {name}: a dependency is missing: {f.FileName ?? f.Message}; copy it into {Path.GetDirectoryName(assemblyPath)} (build the plugin with EnableDynamicLoading so its dependencies are copied)",
             ReflectionTypeLoadException r =>
                 $"plugin {name}: types could not be loaded ({r.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message}); a dependency is missing or of the wrong version — rebuild the plugin with its dependencies",
             TypeLoadException or MissingMethodException =>
-                $"plugin {name}: it uses an SDK member this host lacks ({inner.Message}); rebuild it against RobotHost.Sdk {SdkVersion.Text}",
-            _ => $"plugin {name}: {inner.GetType().Name} while registering: {inner.Message}; fix the plugin's Register method (details in the log file)",
+                $"plugin {name}: it uses an SDK member this host lacks ({e.Message}); rebuild it against RobotHost.Sdk {SdkVersion.Text}",
+            _ => $"plugin {name}: {e.GetType().Name} while registering: {e.Message}; fix the plugin's Register method (details in the log file)",
         };
     }
 

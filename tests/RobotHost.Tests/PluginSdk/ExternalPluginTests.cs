@@ -30,7 +30,7 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
         {
             Work = RepoPaths.NewTempDirectory("sdk-pack");
             Feed = Path.Combine(Work, "feed");
-            Version = $"1.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
+            Version = $"{SdkVersion.Text}.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
             DotnetCli.Run(RepoPaths.Root, "pack", "sdk/RobotHost.Sdk", "-c", "Release", "--no-build", "-o", Feed, $"-p:PackageVersion={Version}");
             DotnetCli.Run(RepoPaths.Root, "pack", "sdk/templates/RobotHost.Templates", "-c", "Release", "-o", Feed);
             File.WriteAllText(Path.Combine(Work, "nuget.config"), $"""
@@ -114,7 +114,7 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
     [Fact]
     public void Template_generates_a_plugin_whose_tests_pass_and_which_the_host_loads()
     {
-        foreach (var kind in new[] { "robot", "policy" }) _sdk.Generate(kind);
+        foreach (var kind in new[] { "robot", "policy", "dataset" }) _sdk.Generate(kind);
         var pluginDir = _sdk.TemplatePlugins;
 
         var host = new PluginHost([pluginDir], NullLoggerFactory.Instance);
@@ -122,7 +122,19 @@ public sealed class ExternalPluginTests : IClassFixture<ExternalPluginTests.Pack
         Assert.Empty(host.Failures);
         Assert.Contains(host.Registrations, r => r.Kind == ComponentKind.Robot && r.Key == "acme_robot");
         Assert.Contains(host.Registrations, r => r.Kind == ComponentKind.Policy && r.Key == "acme_policy");
+        Assert.Contains(host.Registrations, r => r.Kind == ComponentKind.Dataset && r.Key == "acme_dataset");
         var catalog = new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, _sdk.Work));
+        Assert.Equal(["default"], catalog.Policy("acme_policy").Presets);
+
+        // The template's format is made from its registered factory with the host's context, and writes through the host.
+        var root = Path.Combine(_sdk.Work, "template-dataset");
+        var format = catalog.DatasetFormat("acme_dataset");
+        using (var writer = format.Create(root, new DatasetSchema("acme", 10, [FeatureSpec.Vector(FeatureKeys.Action, ["joint1.pos"])])))
+        {
+            writer.AddFrame(new DatasetFrame { Values = new Dictionary<string, float[]> { [FeatureKeys.Action] = [1f] } });
+            writer.SaveEpisode("wave");
+        }
+        Assert.Same(format, catalog.DatasetFormatFor(root));
         using var robot = catalog.CreateRobot("acme_robot", new Dictionary<string, string> { ["max_relative_target"] = "2" });
         robot.Connect();
         var sent = robot.SendAction(RobotAction.FromVector(robot.ActionFeature.Names!, [50f, 0f]));

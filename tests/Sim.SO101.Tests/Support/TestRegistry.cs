@@ -16,8 +16,8 @@ internal sealed class TestRegistry : IPluginRegistry
     public void AddTeleoperator<TConfig>(string key, ComponentFactory<TConfig, ITeleoperator> factory, string description = "") where TConfig : ComponentConfig, new() => Add(ComponentKind.Teleoperator, key, factory);
     public void AddCamera<TConfig>(string key, ComponentFactory<TConfig, ICamera> factory, string description = "") where TConfig : ComponentConfig, new() => Add(ComponentKind.Camera, key, factory);
     public void AddEnvironment<TConfig>(string key, ComponentFactory<TConfig, IEnvironment> factory, string description = "") where TConfig : ComponentConfig, new() => Add(ComponentKind.Environment, key, factory);
-    public void AddPolicy(string key, IPolicyFactory factory, string description = "") => Keys.Add((ComponentKind.Policy, key));
-    public void AddDatasetFormat(string key, IDatasetFormat format, string description = "") => Keys.Add((ComponentKind.Dataset, key));
+    public void AddPolicy(string key, Func<IPluginContext, IPolicyFactory> create, string description = "") => Keys.Add((ComponentKind.Policy, key));
+    public void AddDatasetFormat(string key, Func<IPluginContext, IDatasetFormat> create, string description = "") => Keys.Add((ComponentKind.Dataset, key));
     public void AddCommand(string name, string description, PluginCommand run)
     {
         Keys.Add((ComponentKind.Command, name));

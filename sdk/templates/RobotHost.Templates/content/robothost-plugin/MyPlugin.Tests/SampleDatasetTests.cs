@@ -7,8 +7,9 @@ public sealed class SampleDatasetTests
     [Fact]
     public void Episodes_round_trip_and_windows_pad_at_episode_edges()
     {
-        var root = Path.Combine(new TestContext().DataDirectory, "data");
-        var format = new SampleDatasetFormat();
+        var context = new TestContext();
+        var root = Path.Combine(context.DataDirectory, "data");
+        var format = new SampleDatasetFormat(context.LoggerFactory);
         var schema = new DatasetSchema("my_device", 10, [FeatureSpec.Vector(FeatureKeys.Action, ["joint1.pos"])]);
         using (var writer = format.Create(root, schema))
         {

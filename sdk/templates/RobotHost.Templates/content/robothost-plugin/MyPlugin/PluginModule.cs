@@ -5,7 +5,10 @@ namespace MyPlugin;
 /// <summary>The plugin's entry point: the host creates it and calls Register once, at load time.</summary>
 public sealed class PluginModule : IPluginModule
 {
-    /// <summary>Registers this plugin's components. Do not touch hardware here.</summary>
+    /// <summary>
+    /// Registers this plugin's components. Do not touch hardware here. Every kind is registered as a factory that receives
+    /// the host's context (loggers, data directory, operator console) when the host creates the component.
+    /// </summary>
     public void Register(IPluginRegistry registry)
     {
 #if (IsRobot)
@@ -18,10 +21,10 @@ public sealed class PluginModule : IPluginModule
         registry.AddTeleoperator<SampleTeleoperatorConfig>("my_device", (config, context) => new SampleTeleoperator(config), "A sample teleoperator: sine-wave joint targets");
 #endif
 #if (IsPolicy)
-        registry.AddPolicy("my_device", new SamplePolicyFactory(), "A sample policy: a linear map from state to action, loaded from JSON");
+        registry.AddPolicy("my_device", context => new SamplePolicyFactory(), "A sample policy: a linear map from state to action, loaded from JSON");
 #endif
 #if (IsDataset)
-        registry.AddDatasetFormat("my_device", new SampleDatasetFormat(), "A sample dataset format: one CSV file per episode");
+        registry.AddDatasetFormat("my_device", context => new SampleDatasetFormat(context.LoggerFactory), "A sample dataset format: one CSV file per episode");
 #endif
     }
 }

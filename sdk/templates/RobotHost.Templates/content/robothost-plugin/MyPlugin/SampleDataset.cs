@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using RobotHost.Sdk;
 
 namespace MyPlugin;
@@ -8,7 +9,8 @@ namespace MyPlugin;
 /// A sample dataset format: <c>meta.json</c> (schema and episodes) plus one CSV per episode, vector features only.
 /// Saved episodes survive a crash: the CSV is written to a temporary name and renamed, meta.json last.
 /// </summary>
-public sealed class SampleDatasetFormat : IDatasetFormat
+/// <param name="loggerFactory">Where writers log; the plugin module passes the host's, from the context it is created with.</param>
+public sealed class SampleDatasetFormat(ILoggerFactory loggerFactory) : IDatasetFormat
 {
     internal const string MetaFile = "meta.json";
 
@@ -21,14 +23,14 @@ public sealed class SampleDatasetFormat : IDatasetFormat
         if (CanOpen(root)) throw new RobotHostException($"'{root}' already holds a dataset; resume it or choose another folder");
         if (schema.VisualFeatures.Any()) throw new RobotHostException("the sample dataset format stores vector features only; drop the cameras");
         var meta = new SampleMeta(schema.RobotType, schema.Fps, schema.Features.Select(f => new SampleFeature(f.Key, f.Names?.ToArray() ?? [])).ToList(), []);
-        return new SampleDatasetWriter(root, schema, meta);
+        return new SampleDatasetWriter(root, schema, meta, loggerFactory.CreateLogger<SampleDatasetWriter>());
     }
 
     /// <inheritdoc />
     public IDatasetWriter Resume(string root, DatasetWriterOptions? options = null)
     {
         var meta = SampleMeta.Read(root);
-        return new SampleDatasetWriter(root, meta.ToSchema(), meta);
+        return new SampleDatasetWriter(root, meta.ToSchema(), meta, loggerFactory.CreateLogger<SampleDatasetWriter>());
     }
 
     /// <inheritdoc />
@@ -69,7 +71,7 @@ internal sealed record SampleFeature(string Key, string[] Names);
 internal sealed record SampleEpisode(int Index, int Length, string Task);
 
 /// <summary>Appends episodes.</summary>
-internal sealed class SampleDatasetWriter(string root, DatasetSchema schema, SampleMeta meta) : IDatasetWriter
+internal sealed class SampleDatasetWriter(string root, DatasetSchema schema, SampleMeta meta, ILogger log) : IDatasetWriter
 {
     private readonly List<DatasetFrame> _pending = [];
 
@@ -104,6 +106,7 @@ internal sealed class SampleDatasetWriter(string root, DatasetSchema schema, Sam
         File.Move(path + ".tmp", path, overwrite: true);
         meta.Episodes.Add(new SampleEpisode(index, _pending.Count, task));
         meta.Write(root);
+        log.LogInformation("saved episode {Episode} ({Frames} frames) in {Root}", index, _pending.Count, root);
         _pending.Clear();
         return index;
     }
