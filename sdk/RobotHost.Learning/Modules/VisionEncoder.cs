@@ -15,8 +15,7 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     private readonly ResNet18 backbone;
     private readonly SpatialSoftmax pool;
     private readonly Linear out_proj;
-    private readonly Tensor? _mean;
-    private readonly Tensor? _std;
+    private readonly Tensor[]? _meanStd; // an array, so RegisterComponents does not make it a persistent buffer
 
     /// <summary>Creates an encoder for images of <paramref name="height"/> × <paramref name="width"/>.</summary>
     public VisionEncoder(int height, int width, int outputDim, int keypoints = 32, ResNetNorm norm = ResNetNorm.GroupNorm, int baseWidth = 64,
@@ -25,10 +24,11 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     {
         if (imageMean is not null && imageStd is not null)
         {
-            _mean = tensor(imageMean.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope();
-            _std = tensor(imageStd.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope();
-            register_buffer("image_mean", _mean, persistent: false);
-            register_buffer("image_std", _std, persistent: false);
+            _meanStd = [
+                tensor(imageMean.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope(),
+                tensor(imageStd.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope()];
+            register_buffer("image_mean", _meanStd[0], persistent: false);
+            register_buffer("image_std", _meanStd[1], persistent: false);
         }
         backbone = new ResNet18(numClasses: 0, norm, baseWidth);
         var (h, w) = FeatureMapSize(height, width);
@@ -51,7 +51,7 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var normalized = _mean is null || _std is null ? ImageTensors.NormalizeImageNet(images) : (images - _mean) / _std;
+        var normalized = _meanStd is null ? ImageTensors.NormalizeImageNet(images) : (images - _meanStd[0]) / _meanStd[1];
         var features = backbone.Features(normalized);
         return nn.functional.relu(out_proj.call(pool.call(features))).MoveToOuterDisposeScope();
     }

@@ -389,6 +389,8 @@ def run_case(name, spec, modeling, DiffusionConfig, commit):
     cfg = DiffusionConfig(**spec["config"])
     policy = modeling.DiffusionPolicy(cfg)
     state_dict = policy.state_dict()
+    layout = [{"name": k, "dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape)} for k, v in state_dict.items()]
+    computed = {k: act.floats(v) for k, v in state_dict.items() if k.endswith("pos_grid")}
     with torch.no_grad():
         for key, tensor in state_dict.items():
             if key.endswith(COMPUTED_SUFFIXES):
@@ -433,9 +435,8 @@ def run_case(name, spec, modeling, DiffusionConfig, commit):
         "torch_version": torch.__version__,
         "layout": spec["layout"],
         "config": cfg.to_json(),
-        "state_dict": [
-            {"name": k, "dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape)} for k, v in state_dict.items()
-        ],
+        "state_dict": layout,
+        "computed_buffers": computed,
         "stats": {k: {s: act.floats(v) for s, v in d.items()} for k, d in stats.items()},
         "windows": [[encode(o) for o in frames] for frames in windows],
         "step_noise_draws": step_draws,
