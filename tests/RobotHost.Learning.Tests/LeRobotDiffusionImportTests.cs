@@ -69,8 +69,8 @@ public sealed class LeRobotDiffusionImportTests(ITestOutputHelper output) : IDis
             Assert.Equal(0, injected.Remaining); // the sampler drew exactly as many step noises as LeRobot's scheduler
             var expected = Chunk(fixture.Root["chunks"]![w]!);
             Assert.Equal(nAction, expected.Length);
-            diff = Math.Max(diff, MaxAbsDiff(expected, chunk.Take(nAction).ToArray()));
-            exactDiff = Math.Max(exactDiff, MaxAbsDiff(Chunk(fixture.Root["chunks_float64"]![w]!), chunk.Take(nAction).ToArray()));
+            diff = Math.Max(diff, LeRobotActImportTests.MaxAbsDiff(expected, chunk.Take(nAction).ToArray()));
+            exactDiff = Math.Max(exactDiff, LeRobotActImportTests.MaxAbsDiff(Chunk(fixture.Root["chunks_float64"]![w]!), chunk.Take(nAction).ToArray()));
         }
         var floor = fixture.LeRobotFloat32Error;
         var bound = Math.Min(AbsoluteTolerance, RoundingFactor * floor);
@@ -175,16 +175,4 @@ public sealed class LeRobotDiffusionImportTests(ITestOutputHelper output) : IDis
     }
 
     private static float[][] Chunk(JsonNode node) => node.AsArray().Select(a => a!.AsArray().Select(v => (float)v!.GetValue<double>()).ToArray()).ToArray();
-
-    private static double MaxAbsDiff(float[][] expected, float[][] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double max = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            Assert.Equal(expected[i].Length, actual[i].Length);
-            for (var j = 0; j < expected[i].Length; j++) max = Math.Max(max, Math.Abs((double)expected[i][j] - actual[i][j]));
-        }
-        return max;
-    }
 }
