@@ -73,14 +73,6 @@ public sealed record ActConfig : PolicyConfig
     /// LeRobot importer; off by default so RobotHost pre-norm checkpoints keep their parameters).
     /// </summary>
     public bool VaeEncoderFinalNorm { get; init; }
-    /// <summary>
-    /// Per-camera image normalisation <c>(x − mean) / std</c> on [0, 1] pixels, three values per camera feature key.
-    /// Null (the default) uses the ImageNet statistics; the LeRobot importer sets the checkpoint's own (with
-    /// LeRobot's ε already added to std), so images are scaled exactly as the policy was trained.
-    /// </summary>
-    public IReadOnlyDictionary<string, double[]>? ImageMean { get; init; }
-    /// <summary>Divisors paired with <see cref="ImageMean"/>.</summary>
-    public IReadOnlyDictionary<string, double[]>? ImageStd { get; init; }
 
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
@@ -104,15 +96,5 @@ public sealed record ActConfig : PolicyConfig
         if (PretrainedBackboneWeights is not null && !File.Exists(PretrainedBackboneWeights)) yield return $"pretrained_backbone_weights file '{PretrainedBackboneWeights}' does not exist";
         if (FeedforwardActivation is not ("relu" or "gelu")) yield return $"feedforward_activation must be relu or gelu, got '{FeedforwardActivation}'";
         if (VaeEncoderFinalNorm && !PreNorm) yield return "vae_encoder_final_norm belongs to the pre-norm layout: set pre_norm=true or turn it off";
-        if ((ImageMean is null) != (ImageStd is null)) yield return "image_mean and image_std go together: set both (per camera key) or neither (ImageNet statistics)";
-        foreach (var (name, table) in new[] { ("image_mean", ImageMean), ("image_std", ImageStd) })
-        {
-            if (table is null) continue;
-            foreach (var (key, values) in table)
-            {
-                if (values is not { Length: 3 }) yield return $"{name}['{key}'] must have 3 values (R, G, B), got {values?.Length ?? 0}";
-                else if (name == "image_std" && values.Any(v => !(v > 0))) yield return $"image_std['{key}'] must be positive, got [{string.Join(", ", values)}]";
-            }
-        }
     }
 }

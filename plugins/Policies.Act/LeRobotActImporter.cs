@@ -10,6 +10,7 @@ using RobotHost.Learning.Policies;
 using RobotHost.Sdk;
 using TorchSharp;
 using static TorchSharp.torch;
+using static RobotHost.Learning.Checkpoints.LeRobotImport;
 
 namespace RobotHost.Plugins.Policies.Act;
 
@@ -42,7 +43,7 @@ public static partial class LeRobotActImporter
         if (source.Type != LeRobotType)
             throw new RobotHostException($"'{source.Directory}' holds a LeRobot '{source.Type}' policy, not 'act'; this importer reads ACT checkpoints");
         var output = Path.GetFullPath(request.Output);
-        PrepareOutput(output, request.Overwrite);
+        LeRobotImport.PrepareOutput(output, request.Overwrite);
 
         CheckSupported(source);
         var notes = new List<string>();
@@ -65,30 +66,13 @@ public static partial class LeRobotActImporter
             });
             PolicyCheckpoint.WriteConfig(output, ActPolicyFactory.Key, config, features);
             normalizer.Save(output);
-            var provenance = new JsonObject
-            {
-                ["source"] = source.Directory,
-                ["lerobot_type"] = source.Type,
-                ["statistics"] = stats.Origin,
-                ["imported_at"] = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture),
-                ["notes"] = new JsonArray(notes.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
-            };
-            File.WriteAllText(Path.Combine(output, "lerobot_import.json"), provenance.ToJsonString(LearningJson.Options));
+            LeRobotImport.WriteProvenance(output, source, stats, notes);
             return new LeRobotImportReport(output, ActPolicyFactory.Key, parameters, notes);
         }
         finally
         {
             foreach (var t in weights.Values) t.Dispose();
         }
-    }
-
-    private static void PrepareOutput(string output, bool overwrite)
-    {
-        if (File.Exists(output)) throw new RobotHostException($"--out '{output}' is a file; give a folder for the checkpoint");
-        if (!Directory.Exists(output) || !Directory.EnumerateFileSystemEntries(output).Any()) return;
-        if (!overwrite) throw new RobotHostException($"--out '{output}' already exists and is not empty; choose a new folder or pass --force to replace the checkpoint in it");
-        foreach (var file in new[] { PolicyCheckpoint.ModelFile, PolicyCheckpoint.ConfigFile, FeatureNormalizer.FileName, "lerobot_import.json" })
-            File.Delete(Path.Combine(output, file));
     }
 
     /// <summary>Refuses settings RobotHost's ACT cannot reproduce, before any weights are read.</summary>
@@ -151,40 +135,9 @@ public static partial class LeRobotActImporter
         if (state is null) notes.Add($"the policy has no {FeatureKeys.State} input (LeRobot's ACT inference expects one; RobotHost runs it from the cameras alone)");
 
         // Normalisation: the processor's norm_map, else config.json's normalization_mapping, else ACT's defaults.
-        var mapping = stats.NormMap ?? source.NormalizationMapping ?? new Dictionary<string, string> { ["VISUAL"] = "MEAN_STD", ["STATE"] = "MEAN_STD", ["ACTION"] = "MEAN_STD" };
-        string Mode(string type) => mapping.TryGetValue(type, out var m) ? m : "IDENTITY";
-        if (Math.Abs(stats.Eps - FeatureNormalization.Epsilon) > 1e-12)
-            notes.Add($"the normaliser's eps is {stats.Eps}; RobotHost uses {FeatureNormalization.Epsilon} for state and action (differences of order eps/std)");
-        IReadOnlyDictionary<string, float[]>? StatsOf(string key, string mode)
-        {
-            if (stats.Stats.TryGetValue(key, out var s)) return s;
-            if (mode != "IDENTITY") notes.Add($"the checkpoint has no statistics for '{key}', so it passes unnormalised, as LeRobot passes it");
-            return null;
-        }
-        var vectors = new Dictionary<string, FeatureNormalization>();
-        var stateMode = Mode("STATE");
-        if (state is not null)
-        {
-            var s = StatsOf(state.Key, stateMode);
-            vectors[state.Key] = LeRobotPretrained.ToNormalization(state.Key, s is null ? "IDENTITY" : stateMode, s, state.ElementCount);
-        }
-        var actionMode = Mode("ACTION");
-        var a = StatsOf(action.Key, actionMode);
-        vectors[action.Key] = LeRobotPretrained.ToNormalization(action.Key, a is null ? "IDENTITY" : actionMode, a, action.ElementCount);
-        foreach (var (key, n) in vectors)
-            if (mapping.TryGetValue(key == action.Key ? "ACTION" : "STATE", out var m) && m is "QUANTILES" or "QUANTILE10")
-                notes.Add($"'{key}' uses {m}: imported as min-max over the {(m == "QUANTILES" ? "q01/q99" : "q10/q90")} statistics (the same arithmetic)");
-
-        var imageMean = new Dictionary<string, double[]>();
-        var imageStd = new Dictionary<string, double[]>();
-        var visualMode = Mode("VISUAL");
-        foreach (var image in images)
-        {
-            var s = StatsOf(image.Key, visualMode);
-            (imageMean[image.Key], imageStd[image.Key]) = ImageAffine(image.Key, s is null ? "IDENTITY" : visualMode, s, (float)stats.Eps);
-        }
-        if (images.Any(i => !IsImageNet(imageMean[i.Key], imageStd[i.Key])) && visualMode == "MEAN_STD")
-            notes.Add("camera statistics differ from ImageNet's (trained without dataset.use_imagenet_stats); the checkpoint's own statistics are used");
+        var norm = LeRobotImport.TranslateNormalization(source, stats, state, action, images,
+            new Dictionary<string, string> { ["VISUAL"] = "MEAN_STD", ["STATE"] = "MEAN_STD", ["ACTION"] = "MEAN_STD" }, notes);
+        var vectors = norm.Vectors;
 
         var config = new ActConfig
         {
@@ -209,8 +162,8 @@ public static partial class LeRobotActImporter
             VisionBackboneStages = 4,
             BackboneNorm = ResNetNorm.BatchNorm,
             PretrainedBackboneWeights = null,
-            ImageMean = imageMean,
-            ImageStd = imageStd,
+            ImageMean = norm.ImageMean,
+            ImageStd = norm.ImageStd,
             Lr = Double(c, "optimizer_lr", 1e-5),
             LrBackbone = Double(c, "optimizer_lr_backbone", 1e-5),
             WeightDecay = Double(c, "optimizer_weight_decay", 1e-4),
@@ -233,81 +186,14 @@ public static partial class LeRobotActImporter
         }
     }
 
-    /// <summary>The per-channel (mean, divisor) that reproduces LeRobot's image normalisation for a mode.</summary>
-    private static (double[] Mean, double[] Std) ImageAffine(string key, string mode, IReadOnlyDictionary<string, float[]>? stats, float eps)
-    {
-        var n = LeRobotPretrained.ToNormalization(key, mode, stats, 3);
-        var mean = new double[3];
-        var std = new double[3];
-        for (var ch = 0; ch < 3; ch++)
-        {
-            switch (n.Mode)
-            {
-                case NormalizationMode.MeanStd:
-                    mean[ch] = n.Mean[ch];
-                    std[ch] = n.Std[ch] + eps; // float32, as LeRobot's (std + eps)
-                    break;
-                case NormalizationMode.MinMax:
-                    // 2 (x − min) / (max − min) − 1 = (x − (min + max) / 2) / ((max − min) / 2)
-                    var range = n.Max[ch] - n.Min[ch];
-                    if (range == 0) range = eps;
-                    mean[ch] = (n.Min[ch] + (double)n.Max[ch]) / 2;
-                    std[ch] = range / 2.0;
-                    break;
-                default:
-                    mean[ch] = 0;
-                    std[ch] = 1;
-                    break;
-            }
-        }
-        return (mean, std);
-    }
-
-    private static bool IsImageNet(double[] mean, double[] std) =>
-        Enumerable.Range(0, 3).All(i => Math.Abs(mean[i] - ImageTensorsMean[i]) < 1e-6 && Math.Abs(std[i] - ImageTensorsStd[i]) < 1e-6);
-
-    private static readonly double[] ImageTensorsMean = [0.485, 0.456, 0.406];
-    private static readonly double[] ImageTensorsStd = [0.229, 0.224, 0.225];
-
     /// <summary>Copies LeRobot's state dict into <paramref name="model"/>; returns the number of scalars copied.</summary>
-    private static long CopyWeights(ActModel model, IReadOnlyDictionary<string, Tensor> weights, LeRobotPretrained source, ActConfig config, PolicyFeatures features)
-    {
-        var target = model.state_dict();
-        var mapped = new Dictionary<string, Tensor>();
-        var unexpected = new List<string>();
-        using var scope = NewDisposeScope();
-        foreach (var (name, tensor) in weights)
+    private static long CopyWeights(ActModel model, IReadOnlyDictionary<string, Tensor> weights, LeRobotPretrained source, ActConfig config, PolicyFeatures features) =>
+        LeRobotImport.CopyWeights(model, weights, source, "ACT", name =>
         {
-            if (LeRobotPretrained.IsLegacyNormalizationBuffer(name)) continue;
-            if (!name.StartsWith("model.", StringComparison.Ordinal))
-            {
-                unexpected.Add(name);
-                continue;
-            }
+            if (!name.StartsWith("model.", StringComparison.Ordinal)) return [name];
             var ours = MapName(name["model.".Length..]);
-            if (ours == "vae_encoder_pos_enc") continue; // a fixed sinusoid table; RobotHost computes the same one
-            if (!target.ContainsKey(ours))
-            {
-                unexpected.Add(name);
-                continue;
-            }
-            mapped[ours] = tensor.is_floating_point() ? tensor.to(ScalarType.Float32) : tensor;
-        }
-        var missing = new List<string>();
-        foreach (var (name, t) in target)
-        {
-            if (mapped.ContainsKey(name)) continue;
-            if (name.EndsWith("num_batches_tracked", StringComparison.Ordinal)) mapped[name] = zeros_like(t); // FrozenBatchNorm2d has none
-            else missing.Add(name);
-        }
-        var weightsFile = source.WeightsPath;
-        if (unexpected.Count > 0)
-            throw new RobotHostException($"{weightsFile} has weights RobotHost's ACT has no place for: {string.Join(", ", unexpected.Take(6))}{(unexpected.Count > 6 ? $" and {unexpected.Count - 6} more" : "")}; the checkpoint does not match its config.json or uses a part RobotHost does not support");
-        if (missing.Count > 0)
-            throw new RobotHostException($"{weightsFile} lacks weights that config.json implies (RobotHost names): {string.Join(", ", missing.Take(6))}{(missing.Count > 6 ? $" and {missing.Count - 6} more" : "")}; the checkpoint does not match its config.json (d_model {config.DModel}, {config.NEncoderLayers} encoder / {config.NDecoderLayers} decoder / {(config.UseVae ? config.NVaeEncoderLayers : 0)} VAE layers, {features.Images.Count} camera(s))");
-        ModuleWeights.Copy(model, mapped, strict: true, origin: weightsFile);
-        return target.Values.Sum(t => t.numel());
-    }
+            return ours == "vae_encoder_pos_enc" ? [] : [ours]; // a fixed sinusoid table; RobotHost computes the same one
+        }, $"d_model {config.DModel}, {config.NEncoderLayers} encoder / {config.NDecoderLayers} decoder / {(config.UseVae ? config.NVaeEncoderLayers : 0)} VAE layers, {features.Images.Count} camera(s)");
 
     /// <summary>LeRobot ACT name (without <c>model.</c>) → RobotHost ActModel name.</summary>
     public static string MapName(string name)
@@ -324,21 +210,4 @@ public static partial class LeRobotActImporter
 
     [GeneratedRegex(@"^(vae_encoder|encoder|decoder)\.norm\.(.+)$")]
     private static partial Regex StackNormName();
-
-    private static int Int(JsonObject c, string name, int fallback) => c[name] is JsonValue v ? Convert(v, name, n => n.GetValue<int>(), fallback) : fallback;
-    private static double Double(JsonObject c, string name, double fallback) => c[name] is JsonValue v ? Convert(v, name, n => n.GetValue<double>(), fallback) : fallback;
-    private static bool Bool(JsonObject c, string name, bool fallback) => c[name] is JsonValue v ? Convert(v, name, n => n.GetValue<bool>(), fallback) : fallback;
-    private static string Str(JsonObject c, string name, string fallback) => c[name] is JsonValue v ? Convert(v, name, n => n.GetValue<string>(), fallback) : fallback;
-
-    private static bool Truthy(JsonNode? node) => node is JsonValue v && ((v.TryGetValue<bool>(out var b) && b) || (v.TryGetValue<double>(out var d) && d != 0));
-
-    private static T Convert<T>(JsonValue value, string name, Func<JsonValue, T> read, T fallback)
-    {
-        if (value.GetValueKind() == JsonValueKind.Null) return fallback;
-        try { return read(value); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new RobotHostException($"config.json field '{name}' = {value.ToJsonString()} is not a {typeof(T).Name.ToLowerInvariant()}", e);
-        }
-    }
 }

@@ -36,6 +36,12 @@ public sealed record DiffusionConfig : GenerativePolicyConfig
     /// <summary>DDIM η: 0 deterministic given the initial noise, 1 matches DDPM's variance.</summary>
     public double DdimEta { get; init; }
 
+    /// <summary>
+    /// DDIM: after clipping x₀, re-derive ε from it (true, diffusers' <c>use_clipped_model_output</c>) or keep the
+    /// network's ε (false, diffusers' default step and so LeRobot's Diffusion Policy).
+    /// </summary>
+    public bool DdimClippedModelOutput { get; init; } = true;
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {

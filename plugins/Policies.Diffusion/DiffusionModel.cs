@@ -31,7 +31,7 @@ public sealed class DiffusionModel : GenerativePolicyModel
     public IActionSampler CreateSampler(string kind, int steps)
     {
         double? clip = _config.ClipSample ? _config.ClipSampleRange : null;
-        return kind == "ddpm" ? new DdpmSampler(_schedule, steps, clip) : new DdimSampler(_schedule, steps, clip, _config.DdimEta);
+        return kind == "ddpm" ? new DdpmSampler(_schedule, steps, clip) : new DdimSampler(_schedule, steps, clip, _config.DdimEta, _config.DdimClippedModelOutput);
     }
 
     /// <summary>The sampler used by <see cref="PredictActionChunk"/>; settable for benchmarks.</summary>

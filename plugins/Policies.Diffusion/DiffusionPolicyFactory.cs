@@ -3,8 +3,8 @@ using RobotHost.Learning.Policies;
 
 namespace RobotHost.Plugins.Policies.Diffusion;
 
-/// <summary>The <c>diffusion</c> policy family: presets <c>paper</c> (default) and <c>small</c> (a 2-core CPU in minutes).</summary>
-public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionConfig>
+/// <summary>The <c>diffusion</c> policy family: presets <c>paper</c> (default) and <c>small</c> (a 2-core CPU in minutes); imports LeRobot Diffusion Policy checkpoints (<see cref="LeRobotDiffusionImporter"/>).</summary>
+public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionConfig>, ILeRobotPolicyImporter
 {
     /// <summary>Registered key.</summary>
     public const string Key = "diffusion";
@@ -28,6 +28,12 @@ public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionCo
         WarmupSteps = 100,
         BatchSize = 64,
     };
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LeRobotPolicyTypes { get; } = [LeRobotDiffusionImporter.LeRobotType];
+
+    /// <inheritdoc />
+    public LeRobotImportReport ImportLeRobot(LeRobotImportRequest request) => LeRobotDiffusionImporter.Import(request);
 
     /// <inheritdoc />
     protected override DiffusionConfig SmallPreset => Small;

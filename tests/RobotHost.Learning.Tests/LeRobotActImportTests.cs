@@ -196,7 +196,8 @@ public sealed class LeRobotActImportTests(ITestOutputHelper output) : IDisposabl
         }).ToArray();
     }
 
-    private static double MaxAbsDiff(float[][] expected, float[][] actual)
+    /// <summary>Largest |expected − actual| over two action chunks of the same shape.</summary>
+    internal static double MaxAbsDiff(float[][] expected, float[][] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
         double max = 0;

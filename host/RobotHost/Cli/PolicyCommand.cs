@@ -8,7 +8,7 @@ namespace RobotHost.Cli;
 /// <summary>
 /// <c>robothost policy import-lerobot --from DIR --out DIR [--dataset DIR] [--fps N] [--force]</c>: turns a LeRobot
 /// pretrained_model folder into a RobotHost checkpoint through the policy plugin that imports its <c>type</c>
-/// (<see cref="ILeRobotPolicyImporter"/>; ACT today). The result loads with <c>eval</c>, <c>rollout</c> and scripts.
+/// (<see cref="ILeRobotPolicyImporter"/>; ACT and Diffusion Policy). The result loads with <c>eval</c>, <c>rollout</c> and scripts.
 /// </summary>
 public static class PolicyCommand
 {
@@ -27,7 +27,7 @@ public static class PolicyCommand
         var dataset = new Option<string?>("--dataset") { Description = "The LeRobot dataset the policy was trained on (meta/info.json): joint names and fps" };
         var fps = new Option<int?>("--fps") { Description = "Frames per second of the training data when no --dataset is given (default 30)" };
         var force = new Option<bool>("--force") { Description = "Replace a checkpoint already in --out" };
-        var command = new Command("import-lerobot", "Import a LeRobot policy checkpoint (ACT) as a RobotHost checkpoint with the same config, weights and normalisation")
+        var command = new Command("import-lerobot", "Import a LeRobot policy checkpoint (ACT or Diffusion Policy) as a RobotHost checkpoint with the same config, weights and normalisation")
         {
             from, output, dataset, fps, force,
         };
@@ -37,7 +37,7 @@ public static class PolicyCommand
             var importers = session.Catalog.Keys(ComponentKind.Policy)
                 .Select(k => session.Catalog.Policy(k)).OfType<ILeRobotPolicyImporter>().ToList();
             var importer = importers.FirstOrDefault(i => i.LeRobotPolicyTypes.Contains(source.Type))
-                ?? throw new RobotHostException($"no plugin imports LeRobot '{source.Type}' policies; importable types: {(importers.Count == 0 ? "none (is the Policies.Act plugin loaded? see `robothost plugins`)" : string.Join(", ", importers.SelectMany(i => i.LeRobotPolicyTypes).Order()))}");
+                ?? throw new RobotHostException($"no plugin imports LeRobot '{source.Type}' policies; importable types: {(importers.Count == 0 ? "none (are the Policies.Act and Policies.Diffusion plugins loaded? see `robothost plugins`)" : string.Join(", ", importers.SelectMany(i => i.LeRobotPolicyTypes).Order()))}");
             var fpsValue = parse.GetValue(fps);
             if (fpsValue is <= 0) throw new RobotHostException($"--fps must be positive, got {fpsValue}");
             var report = importer.ImportLeRobot(new LeRobotImportRequest

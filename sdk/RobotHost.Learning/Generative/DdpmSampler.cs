@@ -24,7 +24,7 @@ public sealed class DdpmSampler : IActionSampler
 
     public int NetworkEvaluations => _timesteps.Length;
 
-    public Tensor Sample(DenoisingNetwork network, Tensor noise, Generator? generator = null)
+    public Tensor Sample(DenoisingNetwork network, Tensor noise, Generator? generator = null, StepNoise? stepNoise = null)
     {
         var sample = noise.clone();
         var stride = _schedule.TrainSteps / _timesteps.Length;
@@ -46,7 +46,7 @@ public sealed class DdpmSampler : IActionSampler
             if (t > 0)
             {
                 var variance = Math.Max((1 - alphaBarPrev) / (1 - alphaBar) * beta, 1e-20);
-                next += Math.Sqrt(variance) * randn(sample.shape, dtype: sample.dtype, generator: generator).to(sample.device);
+                next += Math.Sqrt(variance) * StepNoises.Draw(stepNoise, sample, generator);
             }
             sample.Dispose();
             sample = next.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using RobotHost.Learning.Modules;
 using RobotHost.Learning.Normalization;
 using RobotHost.Learning.Policies;
 
@@ -61,6 +62,15 @@ public abstract record GenerativePolicyConfig : PolicyConfig
     /// <summary>Crop side as a fraction of the image (84 of 96 = 0.875, the paper's PushT crop): random while training, centred at inference; 1 disables.</summary>
     public double CropRatio { get; init; } = 0.875;
 
+    /// <summary>
+    /// Crop size in pixels, [height, width], instead of <see cref="CropRatio"/> (LeRobot's <c>crop_shape</c>); the
+    /// centre crop then starts where torchvision's CenterCrop starts (half the margin, rounded half to even).
+    /// </summary>
+    public IReadOnlyList<int>? CropShape { get; init; }
+
+    /// <summary>Normalisation layers of the ResNet18: GroupNorm (paper, trains from scratch) or BatchNorm (torchvision's, as LeRobot's default ImageNet backbone).</summary>
+    public ResNetNorm BackboneNorm { get; init; } = ResNetNorm.GroupNorm;
+
     /// <summary>Mask padded actions (past the episode's end) out of the loss; LeRobot's default keeps them (copies of the last action).</summary>
     public bool MaskPaddedActions { get; init; }
 
@@ -85,6 +95,7 @@ public abstract record GenerativePolicyConfig : PolicyConfig
         if (SpatialKeypoints < 1) yield return $"spatial_keypoints must be ≥ 1, got {SpatialKeypoints}";
         if (VisionBackboneWidth < 4) yield return $"vision_backbone_width must be ≥ 4, got {VisionBackboneWidth}";
         if (CropRatio is <= 0 or > 1) yield return $"crop_ratio must be in (0, 1], got {CropRatio}";
+        if (CropShape is not null && (CropShape.Count != 2 || CropShape.Any(d => d < 1))) yield return $"crop_shape must be [height, width] in pixels, got [{string.Join(", ", CropShape)}]";
     }
 
     /// <summary>The U-Net shape for an action width and a conditioning width.</summary>

@@ -31,9 +31,16 @@ public abstract class GenerativePolicyModel : PolicyModel
         for (var i = 0; i < features.Images.Count; i++)
         {
             var (h, w) = features.ImageSize(i);
-            _cropSizes[i] = (Math.Max(1, (int)Math.Round(h * config.CropRatio)), Math.Max(1, (int)Math.Round(w * config.CropRatio)));
+            _cropSizes[i] = config.CropShape is { } shape
+                ? (Math.Min(h, shape[0]), Math.Min(w, shape[1]))
+                : (Math.Max(1, (int)Math.Round(h * config.CropRatio)), Math.Max(1, (int)Math.Round(w * config.CropRatio)));
+            var key = features.Images[i].Key;
+            double[]? mean = null, std = null;
+            if (config.ImageMean is not null && config.ImageStd is not null
+                && (!config.ImageMean.TryGetValue(key, out mean) || !config.ImageStd.TryGetValue(key, out std)))
+                throw new Sdk.RobotHostException($"image_mean/image_std have no statistics for camera '{key}' (have: {string.Join(", ", config.ImageMean.Keys)}); add them or remove both to use ImageNet statistics");
             image_encoders.Add(new VisionEncoder(_cropSizes[i].Height, _cropSizes[i].Width, 2 * config.SpatialKeypoints,
-                config.SpatialKeypoints, ResNetNorm.GroupNorm, config.VisionBackboneWidth));
+                config.SpatialKeypoints, config.BackboneNorm, config.VisionBackboneWidth, mean, std));
         }
         var perFrame = features.StateDim + features.Images.Count * 2 * config.SpatialKeypoints;
         unet = new ConditionalUnet1d(config.UnetConfig(features.ActionDim, perFrame * config.NObsSteps));
@@ -92,6 +99,12 @@ public abstract class GenerativePolicyModel : PolicyModel
             top = (int)randint(0, h - size.Height + 1, [1]).item<long>();
             left = (int)randint(0, w - size.Width + 1, [1]).item<long>();
         }
+        else if (_config.CropShape is not null)
+        {
+            // torchvision's CenterCrop: int(round(margin / 2.0)), Python's round (half to even).
+            top = (int)Math.Round((h - size.Height) / 2.0, MidpointRounding.ToEven);
+            left = (int)Math.Round((w - size.Width) / 2.0, MidpointRounding.ToEven);
+        }
         else
         {
             top = (h - size.Height) / 2;
@@ -100,9 +113,17 @@ public abstract class GenerativePolicyModel : PolicyModel
         return frames.narrow(2, top, size.Height).narrow(3, left, size.Width);
     }
 
+    /// <summary>
+    /// Fixed sampling noise instead of the seeded generator's: the initial sample [B, horizon, action_dim] and, in order,
+    /// every extra draw of a stochastic sampler (DDPM). For comparing with another implementation given the same noise;
+    /// null (the default) samples as usual. The model does not own or dispose these tensors.
+    /// </summary>
+    public InjectedNoise? InjectedNoise { get; set; }
+
     /// <summary>Gaussian noise [B, horizon, action_dim] from the policy's seeded generator (drawn on the CPU, then moved).</summary>
-    protected Tensor InitialNoise(long batch, Device device) =>
-        randn([batch, _config.Horizon, Features.ActionDim], generator: _sampling).to(device);
+    protected Tensor InitialNoise(long batch, Device device) => InjectedNoise is { } fixedNoise
+        ? fixedNoise.Initial.to(float32).to(device).clone()
+        : randn([batch, _config.Horizon, Features.ActionDim], generator: _sampling).to(device);
 
     /// <summary>The policy's generator, for samplers that add noise along the way.</summary>
     protected Generator SamplingGenerator => _sampling;
@@ -121,7 +142,7 @@ public abstract class GenerativePolicyModel : PolicyModel
         using var scope = NewDisposeScope();
         var condition = GlobalCondition(observation);
         var noise = InitialNoise(observation.Size, condition.device);
-        var sample = sampler.Sample((x, t) => unet.call(x, networkTime(t), condition), noise, _sampling);
+        var sample = sampler.Sample((x, t) => unet.call(x, networkTime(t), condition), noise, _sampling, InjectedNoise is { } injected ? injected.NextStep : null);
         if (clip is { } c) sample = sample.clamp(-c, c);
         // Frame n_obs − 1 of the sequence is the current one (LeRobot's generate_actions).
         return sample.narrow(1, _config.NObsSteps - 1, _config.Horizon - _config.NObsSteps + 1).MoveToOuterDisposeScope();
@@ -133,4 +154,27 @@ public abstract class GenerativePolicyModel : PolicyModel
         if (disposing) _sampling.Dispose();
         base.Dispose(disposing);
     }
+}
+
+/// <summary>Noise handed to a sampler instead of drawn: the initial sample and the per-step draws, consumed in order.</summary>
+public sealed class InjectedNoise(Tensor initial, IReadOnlyList<Tensor> steps)
+{
+    private int _next;
+
+    /// <summary>The initial sample.</summary>
+    public Tensor Initial { get; } = initial;
+
+    /// <summary>Per-step draws not consumed yet.</summary>
+    public int Remaining => steps.Count - _next;
+
+    /// <summary>The next per-step draw (a <see cref="StepNoise"/>).</summary>
+    /// <exception cref="InvalidOperationException">The sampler asked for more draws than were given.</exception>
+    public Tensor NextStep(Tensor sample)
+    {
+        if (_next >= steps.Count) throw new InvalidOperationException($"the sampler drew more step noise than the {steps.Count} tensors injected");
+        return steps[_next++];
+    }
+
+    /// <summary>Starts again from the first per-step draw.</summary>
+    public void Rewind() => _next = 0;
 }

@@ -20,7 +20,7 @@ public sealed class MidpointSampler : IActionSampler
 
     public int NetworkEvaluations => 2 * Steps;
 
-    public Tensor Sample(DenoisingNetwork network, Tensor noise, Generator? generator = null)
+    public Tensor Sample(DenoisingNetwork network, Tensor noise, Generator? generator = null, StepNoise? stepNoise = null)
     {
         var x = noise.clone();
         var dt = 1.0 / Steps;

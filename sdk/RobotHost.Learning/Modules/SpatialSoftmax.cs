@@ -19,11 +19,12 @@ public sealed class SpatialSoftmax : nn.Module<Tensor, Tensor>
     {
         if (keypoints > 0) nets = nn.Conv2d(channels, keypoints, 1);
         _keypoints = keypoints > 0 ? keypoints : channels;
-        // Pixel centres in [−1, 1], x varying fastest, as in LeRobot's SpatialSoftmax.
-        using var xs = linspace(-1, 1, width);
-        using var ys = linspace(-1, 1, height);
+        // Pixel centres in [−1, 1], x varying fastest, as in LeRobot's SpatialSoftmax (numpy's float64 linspace rounded
+        // once to float32, which LeRobot keeps because torch's float32 linspace differs in the last bit).
+        using var xs = linspace(-1, 1, width, dtype: float64);
+        using var ys = linspace(-1, 1, height, dtype: float64);
         var grid = meshgrid([xs, ys], indexing: "xy");
-        pos_grid = stack([grid[0].reshape(-1), grid[1].reshape(-1)], 1).DetachFromDisposeScope();
+        pos_grid = stack([grid[0].reshape(-1), grid[1].reshape(-1)], 1).to(float32).DetachFromDisposeScope();
         foreach (var g in grid) g.Dispose();
         register_buffer(nameof(pos_grid), pos_grid, persistent: false);
         RegisterComponents();

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace RobotHost.Learning.Modules;
 
 /// <summary>
-/// Camera image → feature vector, as Diffusion Policy's image encoder: ImageNet normalisation, ResNet18 trunk,
+/// Camera image → feature vector, as Diffusion Policy's image encoder: per-channel normalisation (ImageNet's unless
+/// <c>imageMean</c>/<c>imageStd</c> are given), ResNet18 trunk,
 /// spatial soft-argmax keypoints, a linear layer and ReLU. Input [N, 3, H, W] in [0, 1]; output [N, <see cref="OutputDim"/>].
 /// </summary>
 public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
@@ -14,11 +15,21 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     private readonly ResNet18 backbone;
     private readonly SpatialSoftmax pool;
     private readonly Linear out_proj;
+    private readonly Tensor[]? _meanStd; // an array, so RegisterComponents does not make it a persistent buffer
 
     /// <summary>Creates an encoder for images of <paramref name="height"/> × <paramref name="width"/>.</summary>
-    public VisionEncoder(int height, int width, int outputDim, int keypoints = 32, ResNetNorm norm = ResNetNorm.GroupNorm, int baseWidth = 64)
+    public VisionEncoder(int height, int width, int outputDim, int keypoints = 32, ResNetNorm norm = ResNetNorm.GroupNorm, int baseWidth = 64,
+        double[]? imageMean = null, double[]? imageStd = null)
         : base(nameof(VisionEncoder))
     {
+        if (imageMean is not null && imageStd is not null)
+        {
+            _meanStd = [
+                tensor(imageMean.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope(),
+                tensor(imageStd.Select(v => (float)v).ToArray(), [1, 3, 1, 1]).DetachFromDisposeScope()];
+            register_buffer("image_mean", _meanStd[0], persistent: false);
+            register_buffer("image_std", _meanStd[1], persistent: false);
+        }
         backbone = new ResNet18(numClasses: 0, norm, baseWidth);
         var (h, w) = FeatureMapSize(height, width);
         pool = new SpatialSoftmax(backbone.FeatureChannels, h, w, keypoints);
@@ -40,7 +51,8 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var features = backbone.Features(ImageTensors.NormalizeImageNet(images));
+        var normalized = _meanStd is null ? ImageTensors.NormalizeImageNet(images) : (images - _meanStd[0]) / _meanStd[1];
+        var features = backbone.Features(normalized);
         return nn.functional.relu(out_proj.call(pool.call(features))).MoveToOuterDisposeScope();
     }
 }

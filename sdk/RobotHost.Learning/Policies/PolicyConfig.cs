@@ -68,6 +68,15 @@ public abstract record PolicyConfig : ComponentConfig
     /// <summary>libtorch intra-op threads for batch-1 inference (policy rollouts); 1 is fastest for the small presets on a 2-core CPU, 0 keeps the caller's.</summary>
     public int InferenceThreads { get; init; } = 1;
 
+    /// <summary>
+    /// Per-camera image normalisation <c>(x − mean) / std</c> on [0, 1] pixels, three values per camera feature key.
+    /// Null (the default) uses the ImageNet statistics; the LeRobot importers set the checkpoint's own (with
+    /// LeRobot's ε already added to std), so images are scaled exactly as the policy was trained.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]>? ImageMean { get; init; }
+    /// <summary>Divisors paired with <see cref="ImageMean"/>.</summary>
+    public IReadOnlyDictionary<string, double[]>? ImageStd { get; init; }
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
@@ -84,6 +93,16 @@ public abstract record PolicyConfig : ComponentConfig
         if (ColorJitter is < 0 or >= 1) yield return $"color_jitter must be in [0, 1), got {ColorJitter}";
         if (StateNoise is < 0 or > 10 || double.IsNaN(StateNoise)) yield return $"state_noise must be between 0 (off) and 10 standard deviations, got {StateNoise}";
         if (StateNoise > 0 && !UseState) yield return "state_noise needs use_state=true (there is no state to add noise to)";
+        if ((ImageMean is null) != (ImageStd is null)) yield return "image_mean and image_std go together: set both (per camera key) or neither (ImageNet statistics)";
+        foreach (var (name, table) in new[] { ("image_mean", ImageMean), ("image_std", ImageStd) })
+        {
+            if (table is null) continue;
+            foreach (var (key, values) in table)
+            {
+                if (values is not { Length: 3 }) yield return $"{name}['{key}'] must have 3 values (R, G, B), got {values?.Length ?? 0}";
+                else if (name == "image_std" && values.Any(v => !(v > 0))) yield return $"image_std['{key}'] must be positive, got [{string.Join(", ", values)}]";
+            }
+        }
         if (NumWorkers < 0) yield return $"num_workers must be ≥ 0, got {NumWorkers}";
         if (EmaMaxDecay is < 0 or >= 1) yield return $"ema_max_decay must be in [0, 1), got {EmaMaxDecay}";
     }

@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace RobotHost.Learning.Tests.Support;
 
 /// <summary>
-/// A LeRobot ACT reference from Fixtures/lerobot_act/*.json (made by generate_fixtures.py with LeRobot's modeling_act.py):
-/// config, state-dict layout, statistics, observations and LeRobot's actions. The weights are not stored: they are a
+/// A LeRobot reference from Fixtures/lerobot_act/*.json (generate_fixtures.py with LeRobot's modeling_act.py) or
+/// Fixtures/lerobot_diffusion/*.json (modeling_diffusion.py): config, state-dict layout, statistics, observations and
+/// LeRobot's actions. The weights are not stored: they are a
 /// deterministic function of (tensor name, element index), recomputed here exactly as the Python script computes them.
 /// </summary>
 internal sealed class LeRobotActFixture
@@ -43,9 +44,12 @@ internal sealed class LeRobotActFixture
         _root["select_action"]!["observation_index"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray(),
         _root["select_action"]!["actions"]!.AsArray().Select(Floats).ToArray());
 
-    public static LeRobotActFixture Load(string name)
+    /// <summary>The whole fixture document.</summary>
+    public JsonObject Root => _root;
+
+    public static LeRobotActFixture Load(string name, string folder = "lerobot_act")
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "lerobot_act", name + ".json");
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", folder, name + ".json");
         return new LeRobotActFixture(name, JsonNode.Parse(File.ReadAllText(path))!.AsObject());
     }
 
@@ -85,8 +89,15 @@ internal sealed class LeRobotActFixture
         {
             var name = entry!["name"]!.GetValue<string>();
             var shape = entry["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+            if (entry["dtype"]!.GetValue<string>() == "int64")
+            {
+                tensors[name] = zeros(shape, ScalarType.Int64); // BatchNorm's num_batches_tracked, as LeRobot saves it
+                continue;
+            }
             Assert.Equal("float32", entry["dtype"]!.GetValue<string>());
-            var values = name == "model.vae_encoder_pos_enc" ? SinusoidTable(shape) : WeightFormula(name, shape);
+            var values = name == "model.vae_encoder_pos_enc" ? SinusoidTable(shape)
+                : _root["computed_buffers"]?[name] is JsonArray computed ? Floats(computed)
+                : WeightFormula(name, shape);
             tensors[name] = tensor(values, shape);
         }
         var stats = _root["stats"]!.AsObject();
@@ -171,23 +182,13 @@ internal sealed class LeRobotActFixture
     public static float[] WeightFormula(string name, long[] shape)
     {
         var n = shape.Aggregate(1L, (a, b) => a * b);
-        ulong seed = 0xCBF29CE484222325;
-        foreach (var b in Encoding.UTF8.GetBytes(name))
-        {
-            seed ^= b;
-            seed *= 0x100000001B3;
-        }
+        var uniform = Uniform(name, n);
         var fanIn = shape.Skip(1).Aggregate(1L, (a, b) => a * b);
         var scale = Math.Sqrt(3.0 / fanIn);
         var values = new float[n];
         for (long i = 0; i < n; i++)
         {
-            var z = seed + (ulong)(i + 1) * 0x9E3779B97F4A7C15;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-            z ^= z >> 31;
-            var u = (z >> 11) * (1.0 / (1UL << 53));
-            var s = 2.0 * u - 1.0;
+            var s = uniform[i];
             double v;
             if (name.EndsWith("running_var", StringComparison.Ordinal)) v = 0.75 + 0.25 * s;
             else if (name.EndsWith("running_mean", StringComparison.Ordinal)) v = 0.1 * s;
@@ -195,6 +196,41 @@ internal sealed class LeRobotActFixture
             else if (name.EndsWith("weight", StringComparison.Ordinal)) v = 1.0 + 0.1 * s;
             else v = 0.1 * s;
             values[i] = (float)v;
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// Standard normal noise from the same generator (generate_fixtures.py: gaussian): Box-Muller over the streams
+    /// <paramref name="name"/> and <paramref name="name"/>#, in float64, rounded once to float32.
+    /// </summary>
+    public static float[] Gaussian(string name, long count)
+    {
+        var u1 = Uniform(name, count);
+        var u2 = Uniform(name + "#", count);
+        var values = new float[count];
+        for (long i = 0; i < count; i++)
+            values[i] = (float)(Math.Sqrt(-2.0 * Math.Log(1.0 - (u1[i] + 1.0) / 2.0)) * Math.Cos(2.0 * Math.PI * ((u2[i] + 1.0) / 2.0)));
+        return values;
+    }
+
+    /// <summary>The formula's s ∈ [−1, 1) for elements 0…count−1 of <paramref name="name"/>, in float64.</summary>
+    private static double[] Uniform(string name, long count)
+    {
+        ulong seed = 0xCBF29CE484222325;
+        foreach (var b in Encoding.UTF8.GetBytes(name))
+        {
+            seed ^= b;
+            seed *= 0x100000001B3;
+        }
+        var values = new double[count];
+        for (long i = 0; i < count; i++)
+        {
+            var z = seed + (ulong)(i + 1) * 0x9E3779B97F4A7C15;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+            z ^= z >> 31;
+            values[i] = 2.0 * ((z >> 11) * (1.0 / (1UL << 53))) - 1.0;
         }
         return values;
     }
