@@ -38,7 +38,7 @@ public sealed record FaultSoakOptions
 
     /// <summary>
     /// Read retries of both arms (<c>num_read_retries</c>). At the rates above one attempt of a 6-servo read fails
-    /// about 3 % of the time; with 4 retries a whole transaction fails about once in 10⁷, so the session is not ended
+    /// about 3 % of the time; with 4 retries a whole transaction fails fewer than once in 10⁷, so the session is not ended
     /// by chance — what is measured is what the faults cost while the arms keep going.
     /// </summary>
     public int ReadRetries { get; init; } = 4;

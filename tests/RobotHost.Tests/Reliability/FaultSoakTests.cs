@@ -1,5 +1,6 @@
 using RobotHost.Benchmarks;
 using RobotHost.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace RobotHost.Tests.Reliability;
 
