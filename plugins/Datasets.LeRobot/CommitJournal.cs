@@ -7,6 +7,9 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 /// Atomic episode commits: every new file version is written under <c>.partial/</c>, then a journal listing the
 /// renames is itself renamed into place (the commit point), then the renames run. A process killed before the
 /// journal lands leaves the old dataset untouched; killed after, the next writer rolls the renames forward.
+/// An entry can also be a tail patch (an append to a parquet file without copying it): the staged bytes replace the
+/// file's end from a recorded offset on (truncate there, then write) — the same result however often it runs, so
+/// rolling forward twice is harmless, and the file is untouched until the commit point.
 /// </summary>
 internal static class CommitJournal
 {
@@ -14,8 +17,16 @@ internal static class CommitJournal
 
     public static string PartialDirectory(string root) => Path.Combine(root, LeRobotLayout.PartialDirectory);
 
+    /// <summary>One step of a commit: rename <paramref name="Temp"/> to <paramref name="Final"/>, or, with
+    /// <paramref name="PatchAt"/>, write <paramref name="Temp"/>'s bytes over <paramref name="Final"/> from that offset on.</summary>
+    public sealed record Entry(string Temp, string Final, long? PatchAt = null);
+
     /// <summary>Commits <paramref name="renames"/> (temp path → dataset-relative final path), in order.</summary>
-    public static void Commit(string root, IReadOnlyList<(string Temp, string Final)> renames)
+    public static void Commit(string root, IReadOnlyList<(string Temp, string Final)> renames) =>
+        Commit(root, renames.Select(r => new Entry(r.Temp, r.Final)).ToList());
+
+    /// <summary>Commits renames and tail patches, in order.</summary>
+    public static void Commit(string root, IReadOnlyList<Entry> entries)
     {
         var dir = PartialDirectory(root);
         Directory.CreateDirectory(dir);
@@ -23,7 +34,9 @@ internal static class CommitJournal
         var temp = journal + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            JsonSerializer.Serialize(stream, renames.Select(r => new[] { Path.GetRelativePath(root, r.Temp), r.Final }).ToArray());
+            JsonSerializer.Serialize(stream, entries.Select(r => r.PatchAt is { } at
+                ? new[] { Path.GetRelativePath(root, r.Temp), r.Final, at.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                : new[] { Path.GetRelativePath(root, r.Temp), r.Final }).ToArray());
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, journal, overwrite: true);
@@ -56,11 +69,30 @@ internal static class CommitJournal
         {
             var temp = Path.Combine(root, pair[0]);
             var final = Path.Combine(root, pair[1]);
-            // Already moved when a previous recovery got this far.
+            // Already moved (or patched) when a previous recovery got this far.
             if (!File.Exists(temp)) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-            File.Move(temp, final, overwrite: true);
+            if (pair.Length == 3)
+            {
+                Patch(final, temp, long.Parse(pair[2], System.Globalization.CultureInfo.InvariantCulture));
+                File.Delete(temp);
+            }
+            else
+            {
+                File.Move(temp, final, overwrite: true);
+            }
         }
         File.Delete(journal);
+    }
+
+    private static void Patch(string final, string tail, long at)
+    {
+        using var target = new FileStream(final, FileMode.Open, FileAccess.Write);
+        if (target.Length < at)
+            throw new IOException($"{final} is shorter ({target.Length} bytes) than the commit being rolled forward expects ({at}); the dataset was changed by another program");
+        target.SetLength(at);
+        target.Position = at;
+        using (var source = File.OpenRead(tail)) source.CopyTo(target);
+        target.Flush(flushToDisk: true);
     }
 }

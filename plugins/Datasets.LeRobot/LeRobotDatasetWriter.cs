@@ -11,7 +11,9 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 /// camera streams into its own ffmpeg encoder (a segment under <c>.partial/episode-*/</c>); <see cref="SaveEpisode"/>
 /// appends the rows as one row group, the segments onto the concatenated mp4s and one row to meta/episodes, then
 /// rewrites the small meta files (tasks, stats, info) — all through <see cref="CommitJournal"/>, so a kill at any
-/// moment leaves every saved episode readable.
+/// moment leaves every saved episode readable. A parquet append is a tail patch (the new row group and footer), not a
+/// copy of the file; files roll over past their size limit or after <see cref="LeRobotLayout.EpisodesPerFile"/>
+/// episodes, so what a save writes does not grow with the dataset.
 /// </summary>
 public sealed class LeRobotDatasetWriter : IDatasetWriter
 {
@@ -37,8 +39,8 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
     private string? _episodeDirectory;
     private bool _disposed;
 
-    private sealed record FileCursor(int Chunk, int File, bool Exists);
-    private sealed record VideoCursor(int Chunk, int File, double Duration, bool Exists);
+    private sealed record FileCursor(int Chunk, int File, bool Exists, int Episodes = 0);
+    private sealed record VideoCursor(int Chunk, int File, double Duration, bool Exists, int Episodes = 0);
 
     private LeRobotDatasetWriter(string root, DatasetSchema schema, JsonObject info, List<string> tasks, Dictionary<string, FeatureStats> stats,
         VideoTools video, ILoggerFactory loggerFactory, WriterLock writerLock, string codec)
@@ -78,6 +80,12 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
 
     /// <summary>Frames saved so far.</summary>
     public long TotalFrames => _totalFrames;
+
+    /// <summary>
+    /// Bytes the last <see cref="SaveEpisode"/> staged for its commit: parquet tails or new files, joined videos, the
+    /// meta files. Bounded by the episode's size and the file limits, not by the dataset's size.
+    /// </summary>
+    public long LastSaveBytesWritten { get; private set; }
 
     /// <summary>Creates a new dataset in <paramref name="root"/> (which may exist but must not hold a dataset).</summary>
     public static LeRobotDatasetWriter Create(string root, DatasetSchema schema, DatasetWriterOptions? options = null, VideoTools? video = null, ILoggerFactory? loggerFactory = null)
@@ -130,10 +138,13 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
                 var last = episodes[^1];
                 writer.EpisodeCount = last.EpisodeIndex + 1;
                 writer._totalFrames = last.ToIndex;
-                writer._dataCursor = new FileCursor(last.DataChunk, last.DataFile, true);
-                writer._metaCursor = new FileCursor(last.MetaChunk, last.MetaFile, true);
+                writer._dataCursor = new FileCursor(last.DataChunk, last.DataFile, true,
+                    episodes.Count(e => (e.DataChunk, e.DataFile) == (last.DataChunk, last.DataFile)));
+                writer._metaCursor = new FileCursor(last.MetaChunk, last.MetaFile, true,
+                    episodes.Count(e => (e.MetaChunk, e.MetaFile) == (last.MetaChunk, last.MetaFile)));
                 foreach (var (key, v) in last.Videos)
-                    writer._videoCursors[key] = new VideoCursor(v.Chunk, v.File, v.ToTimestamp, true);
+                    writer._videoCursors[key] = new VideoCursor(v.Chunk, v.File, v.ToTimestamp, true,
+                        episodes.Count(e => e.Videos.TryGetValue(key, out var o) && (o.Chunk, o.File) == (v.Chunk, v.File)));
             }
             logger.LogInformation("Resuming dataset {Root} at episode {Episode} (frame {Frame})", root, writer.EpisodeCount, writer._totalFrames);
             return writer;
@@ -201,7 +212,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         var newTask = !_tasks.Contains(task);
         if (newTask) _tasks.Add(task);
         var taskIndex = _tasks.IndexOf(task);
-        var renames = new List<(string Temp, string Final)>();
+        var renames = new List<CommitJournal.Entry>();
 
         // Frame rows (one row group per episode, as LeRobot's to_parquet_one_row_group_per_episode).
         var rows = new List<IDictionary<string, object?>>(length);
@@ -218,11 +229,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         }
         var estimatedBytes = (long)length * (Schema.VectorFeatures.Sum(f => f.ElementCount) * 4 + 40);
         var dataCursor = Advance(_dataCursor, LeRobotLayout.DataFile, estimatedBytes, _dataFilesSizeInMb);
-        var dataFinal = LeRobotLayout.DataFile(dataCursor.Chunk, dataCursor.File);
-        var dataTemp = TempPath("data.parquet");
-        if (dataCursor.Exists) File.Copy(Path.Combine(Root, dataFinal), dataTemp, overwrite: true);
-        ParquetTables.Write(dataTemp, _frameSchema, rows, append: dataCursor.Exists);
-        renames.Add((dataTemp, dataFinal));
+        renames.Add(StageParquet(dataCursor, LeRobotLayout.DataFile(dataCursor.Chunk, dataCursor.File), "data", _frameSchema, rows));
 
         // Videos: the episode's segment goes onto the end of the camera's current file.
         var videoPlacement = new Dictionary<string, (VideoCursor Cursor, double From, double To)>();
@@ -233,7 +240,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
             var duration = (double)length / Schema.Fps;
             var cursor = _videoCursors[f.Key];
             var existing = Path.Combine(Root, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File));
-            if (cursor.Exists && (new FileInfo(existing).Length + new FileInfo(segment).Length) / 1048576.0 >= _videoFilesSizeInMb)
+            if (cursor.Exists && ((new FileInfo(existing).Length + new FileInfo(segment).Length) / 1048576.0 >= _videoFilesSizeInMb || cursor.Episodes >= LeRobotLayout.EpisodesPerFile))
             {
                 var (chunk, file) = LeRobotLayout.Next(cursor.Chunk, cursor.File);
                 cursor = new VideoCursor(chunk, file, 0, false);
@@ -249,8 +256,8 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
             {
                 temp = segment;
             }
-            renames.Add((temp, final));
-            videoPlacement[f.Key] = (cursor with { Duration = cursor.Duration + duration, Exists = true }, cursor.Duration, cursor.Duration + duration);
+            renames.Add(new CommitJournal.Entry(temp, final));
+            videoPlacement[f.Key] = (cursor with { Duration = cursor.Duration + duration, Exists = true, Episodes = cursor.Episodes + 1 }, cursor.Duration, cursor.Duration + duration);
         }
         // Every camera in one ffmpeg run: the join is mostly process start, so the pause between episodes does not
         // grow with the number of cameras.
@@ -290,35 +297,33 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         foreach (var (key, s) in episodeStats) AddStatsColumns(episodeRow, key, s, Schema.Features.Any(f => f.Key == key && f.IsVisual));
         episodeRow["meta/episodes/chunk_index"] = (long)metaCursor.Chunk;
         episodeRow["meta/episodes/file_index"] = (long)metaCursor.File;
-        var metaFinal = LeRobotLayout.EpisodesFile(metaCursor.Chunk, metaCursor.File);
-        var metaTemp = TempPath("episodes.parquet");
-        if (metaCursor.Exists) File.Copy(Path.Combine(Root, metaFinal), metaTemp, overwrite: true);
-        ParquetTables.Write(metaTemp, _episodeSchema, [episodeRow], append: metaCursor.Exists);
+        var metaEntry = StageParquet(metaCursor, LeRobotLayout.EpisodesFile(metaCursor.Chunk, metaCursor.File), "episodes", _episodeSchema, [episodeRow]);
 
         if (newTask)
         {
             var tasksTemp = TempPath("tasks.parquet");
             LeRobotMetadata.WriteTasks(tasksTemp, _tasks);
-            renames.Add((tasksTemp, LeRobotLayout.TasksPath));
+            renames.Add(new CommitJournal.Entry(tasksTemp, LeRobotLayout.TasksPath));
         }
         // The episode row is what readers go by: it lands after the data and videos it points at.
-        renames.Add((metaTemp, metaFinal));
+        renames.Add(metaEntry);
         var statsTemp = TempPath("stats.json");
         WriteJson(statsTemp, DatasetStatistics.ToJson(datasetStats, IsVisual));
-        renames.Add((statsTemp, LeRobotLayout.StatsPath));
+        renames.Add(new CommitJournal.Entry(statsTemp, LeRobotLayout.StatsPath));
         _info["total_episodes"] = episodeIndex + 1;
         _info["total_frames"] = _totalFrames + length;
         _info["total_tasks"] = _tasks.Count;
         _info["splits"] = new JsonObject { ["train"] = $"0:{episodeIndex + 1}" };
         var infoTemp = TempPath("info.json");
         WriteJson(infoTemp, _info);
-        renames.Add((infoTemp, LeRobotLayout.InfoPath));
+        renames.Add(new CommitJournal.Entry(infoTemp, LeRobotLayout.InfoPath));
 
+        LastSaveBytesWritten = renames.Sum(r => new FileInfo(r.Temp).Length);
         CommitJournal.Commit(Root, renames);
         Directory.Delete(Path.GetDirectoryName(infoTemp)!, recursive: true);
 
-        _dataCursor = dataCursor with { Exists = true };
-        _metaCursor = metaCursor with { Exists = true };
+        _dataCursor = dataCursor with { Exists = true, Episodes = dataCursor.Episodes + 1 };
+        _metaCursor = metaCursor with { Exists = true, Episodes = metaCursor.Episodes + 1 };
         foreach (var (key, placement) in videoPlacement) _videoCursors[key] = placement.Cursor;
         _stats = datasetStats;
         _totalFrames += length;
@@ -335,9 +340,33 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
     {
         if (!cursor.Exists) return cursor;
         var size = new FileInfo(Path.Combine(Root, path(cursor.Chunk, cursor.File))).Length;
-        if ((size + newBytes) / 1048576.0 < limitMb) return cursor;
+        // As LeRobot does: the file's own average is the best guess of what one more episode adds.
+        if (cursor.Episodes > 0) newBytes = Math.Max(newBytes, size / cursor.Episodes);
+        if ((size + newBytes) / 1048576.0 < limitMb && cursor.Episodes < LeRobotLayout.EpisodesPerFile) return cursor;
         var (chunk, file) = LeRobotLayout.Next(cursor.Chunk, cursor.File);
         return new FileCursor(chunk, file, false);
+    }
+
+    /// <summary>
+    /// Stages rows for <paramref name="final"/>: a new file when the cursor starts one, else a tail patch that appends
+    /// them as a row group (the file itself is untouched until the commit).
+    /// </summary>
+    private CommitJournal.Entry StageParquet(FileCursor cursor, string final, string name, ParquetSchema schema, IReadOnlyCollection<IDictionary<string, object?>> rows)
+    {
+        if (!cursor.Exists)
+        {
+            var temp = TempPath(name + ".parquet");
+            ParquetTables.Write(temp, schema, rows);
+            return new CommitJournal.Entry(temp, final);
+        }
+        var (at, tail) = ParquetTables.AppendTail(Path.Combine(Root, final), schema, rows);
+        var tailTemp = TempPath(name + ".tail");
+        using (var stream = new FileStream(tailTemp, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(tail);
+            stream.Flush(flushToDisk: true);
+        }
+        return new CommitJournal.Entry(tailTemp, final, at);
     }
 
     private string TempPath(string name)

@@ -12,6 +12,12 @@ public static class LeRobotLayout
     public const string CodebaseVersionV21 = "v2.1";
     /// <summary>Files per chunk folder.</summary>
     public const int ChunksSize = 1000;
+    /// <summary>
+    /// Episodes per data, meta/episodes and video file at most (besides the size limits). A parquet footer lists every
+    /// row group, about 0.7 KB per episode in a data file and 10 KB in meta/episodes, and each append rewrites it; an
+    /// mp4 join rewrites the file. This keeps both bounded. LeRobot reads any number of files.
+    /// </summary>
+    public const int EpisodesPerFile = 100;
     /// <summary>meta/info.json.</summary>
     public const string InfoPath = "meta/info.json";
     /// <summary>meta/stats.json.</summary>

@@ -64,6 +64,106 @@ internal static class ParquetTables
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// An append to <paramref name="path"/> as a tail patch, leaving the file untouched: the offset where the file's
+    /// footer starts, and the bytes that replace everything from there on (the new row group, then the new footer).
+    /// What a save writes is the episode's rows and the footer, not a copy of the file.
+    /// </summary>
+    public static (long At, byte[] Tail) AppendTail(string path, ParquetSchema schema, IReadOnlyCollection<IDictionary<string, object?>> rows)
+    {
+        using var file = File.OpenRead(path);
+        using var overlay = new TailOverlayStream(file, path);
+        Parquet.Serialization.ParquetSerializer.SerializeUntypedAsync(rows, schema, overlay, new ParquetOptions { Append = true })
+            .GetAwaiter().GetResult();
+        return (overlay.Start, overlay.Tail());
+    }
+
+    /// <summary>
+    /// A parquet file read as is up to its footer, with every byte from the footer on held in memory: the writer
+    /// appends there (over the old footer, as it would in the file) without modifying the file.
+    /// </summary>
+    private sealed class TailOverlayStream : Stream
+    {
+        private readonly FileStream _file;
+        private readonly MemoryStream _tail = new();
+        private long _position;
+        private long _written;
+
+        public TailOverlayStream(FileStream file, string path)
+        {
+            _file = file;
+            var length = file.Length;
+            Span<byte> end = stackalloc byte[8];
+            if (length < 12) throw new RobotHostException($"parquet file {path} is too short to append to; copy it again from the original dataset");
+            file.Position = length - 8;
+            file.ReadExactly(end);
+            var footer = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(end);
+            if (!end[4..].SequenceEqual("PAR1"u8) || footer <= 0 || footer > length - 12)
+                throw new RobotHostException($"parquet file {path} has no valid footer; copy it again from the original dataset");
+            Start = length - 8 - footer;
+            file.Position = Start;
+            file.CopyTo(_tail);
+            _written = _tail.Length;
+        }
+
+        /// <summary>File offset where the in-memory tail begins (the old footer's start).</summary>
+        public long Start { get; }
+
+        public byte[] Tail() => _tail.GetBuffer().AsSpan(0, (int)_written).ToArray();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => true;
+        public override long Length => Start + _written;
+        public override long Position { get => _position; set => _position = value; }
+        public override void Flush() { }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position < Start)
+            {
+                _file.Position = _position;
+                var n = _file.Read(buffer, offset, (int)Math.Min(count, Start - _position));
+                _position += n;
+                return n;
+            }
+            var available = (int)Math.Max(0, Math.Min(count, Start + _written - _position));
+            if (available == 0) return 0;
+            _tail.GetBuffer().AsSpan((int)(_position - Start), available).CopyTo(buffer.AsSpan(offset));
+            _position += available;
+            return available;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (_position < Start) throw new InvalidOperationException("an append may only write from the old footer on");
+            _tail.Position = _position - Start;
+            _tail.Write(buffer, offset, count);
+            _position += count;
+            _written = Math.Max(_written, _position - Start);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => _position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => Length + offset,
+        };
+
+        public override void SetLength(long value)
+        {
+            if (value < Start) throw new InvalidOperationException("an append may not cut the file before its old footer");
+            _tail.SetLength(value - Start);
+            _written = value - Start;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _tail.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
     /// <summary>Reads every row; a damaged file is an error naming it.</summary>
     public static IReadOnlyList<IDictionary<string, object?>> Read(string path)
     {

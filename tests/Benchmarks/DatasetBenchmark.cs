@@ -40,7 +40,7 @@ internal static class DatasetBenchmark
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static DatasetFrame Frame(DatasetSchema schema, long n, IReadOnlyDictionary<string, byte[][]> images)
+    internal static DatasetFrame Frame(DatasetSchema schema, long n, IReadOnlyDictionary<string, byte[][]> images)
     {
         var values = new Dictionary<string, float[]>
         {
@@ -57,7 +57,7 @@ internal static class DatasetBenchmark
     }
 
     // A scene-like image: smooth gradients that move with n, plus mild sensor noise.
-    private static byte[][] ImagePool(int width, int height, int count, int seed)
+    internal static byte[][] ImagePool(int width, int height, int count, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(n =>
@@ -75,7 +75,7 @@ internal static class DatasetBenchmark
         }).ToArray();
     }
 
-    private static DatasetSchema Schema(params (string Camera, int Width, int Height)[] cameras) => new("so101_follower", 30,
+    internal static DatasetSchema Schema(params (string Camera, int Width, int Height)[] cameras) => new("so101_follower", 30,
         [FeatureSpec.Vector(FeatureKeys.Action, Joints), FeatureSpec.Vector(FeatureKeys.State, Joints),
          .. cameras.Select(c => FeatureSpec.Video(FeatureKeys.Image(c.Camera), c.Height, c.Width))]);
 

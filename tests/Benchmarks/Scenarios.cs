@@ -17,5 +17,7 @@ internal static class Scenarios
         ["rollout"] = RolloutBenchmark.Run,
         ["datasetcheck"] = DatasetCheckBenchmark.Run,
         ["tui"] = TuiBenchmark.Run,
+        ["soak"] = SoakBenchmark.Run,
+        ["scale"] = ScaleBenchmark.Run,
     };
 }

@@ -72,6 +72,31 @@ public sealed class ResumeAndCrashTests
     }
 
     [Fact]
+    public void An_append_is_staged_without_touching_the_file_and_rolling_it_forward_twice_gives_the_same_file()
+    {
+        var schema = SyntheticDataset.Schema(cameras: false);
+        var root = SyntheticDataset.Write([6], schema: schema);
+        var data = Path.Combine(root, "data/chunk-000/file-000.parquet");
+        var before = File.ReadAllBytes(data);
+        var rows = ParquetTables.Read(data).Take(3).ToList();
+        var (at, tail) = ParquetTables.AppendTail(data, ParquetTables.FrameSchema(schema), rows);
+        Assert.Equal(before, File.ReadAllBytes(data));
+        Assert.InRange(at, 4, before.Length - 8);
+
+        // A commit killed after its patch ran but before the journal was removed: the file is already patched.
+        var staged = Path.Combine(root, ".partial", "commit-000001", "data.tail");
+        Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
+        File.WriteAllBytes(staged, tail);
+        File.WriteAllBytes(data, [.. before.AsSpan(0, (int)at), .. tail]);
+        File.WriteAllText(Path.Combine(root, ".partial", "commit.json"), $$"""[[".partial/commit-000001/data.tail","data/chunk-000/file-000.parquet","{{at}}"]]""");
+        using (new LeRobotFormat().Resume(root)) { }
+        Assert.Equal([.. before.AsSpan(0, (int)at), .. tail], File.ReadAllBytes(data));
+        Assert.Equal([0L, 1, 2, 3, 4, 5, 0, 1, 2], ParquetTables.Read(data).Select(r => ParquetTables.Long(r, "index")));
+        using var reader = LeRobotDatasetReader.Open(root);
+        Assert.Equal(6, reader.TotalFrames); // rows past the last listed episode are not frames
+    }
+
+    [Fact]
     public void Discarded_episodes_leave_no_trace_and_files_roll_over_by_size()
     {
         var root = Path.Combine(RobotHost.Tests.Shared.RepoPaths.NewTempDirectory("lerobot-roll"), "dataset");

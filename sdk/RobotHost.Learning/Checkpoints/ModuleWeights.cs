@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,11 +14,14 @@ public static class ModuleWeights
     /// <summary>
     /// Copies tensors from a safetensors file into the module's parameters and buffers by name.
     /// With <paramref name="strict"/>, a missing or unexpected name or a shape mismatch is an error naming it.
-    /// Returns the names that were loaded.
+    /// Returns the names that were loaded. The file's checksum is verified when it has one; with a
+    /// <paramref name="logger"/>, a file without one (saved before RobotHost recorded checksums) is named in a warning.
     /// </summary>
-    public static IReadOnlyList<string> Load(nn.Module module, string path, bool strict = true, string prefix = "")
+    public static IReadOnlyList<string> Load(nn.Module module, string path, bool strict = true, string prefix = "", ILogger? logger = null)
     {
-        var loaded = Safetensors.Load(path);
+        var loaded = Safetensors.Load(path, out var metadata);
+        if (!Safetensors.HasChecksum(metadata))
+            logger?.LogWarning("{Path} has no checksum (saved before RobotHost recorded one), so damage to it cannot be detected; loading it unchecked. Save the checkpoint again (train --resume, or copy it through a new training run) to add one", path);
         try { return Copy(module, loaded, strict, prefix, path); }
         finally { foreach (var t in loaded.Values) t.Dispose(); }
     }

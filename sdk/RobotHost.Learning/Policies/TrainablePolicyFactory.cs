@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RobotHost.Learning.Checkpoints;
 using RobotHost.Learning.Normalization;
 using RobotHost.Sdk;
@@ -53,7 +54,8 @@ public abstract class TrainablePolicyFactory<TConfig> : ITrainablePolicyFactory 
         var model = CreateModel(config, features);
         try
         {
-            ModuleWeights.Load(model, Path.Combine(directory, PolicyCheckpoint.ModelFile), strict: true);
+            ModuleWeights.Load(model, Path.Combine(directory, PolicyCheckpoint.ModelFile), strict: true,
+                logger: context.LoggerFactory.CreateLogger(GetType()));
             return CreatePolicy(model, config, FeatureNormalizer.Load(directory));
         }
         catch

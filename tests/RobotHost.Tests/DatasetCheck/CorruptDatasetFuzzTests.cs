@@ -21,7 +21,8 @@ public sealed class ConsoleCapture;
 /// (harmless damage; a deleted optional stats.json or tasks.parquet), or ends in one line naming the damaged file with
 /// exit 1 — or, for an mp4, in video_frames findings naming it. Never an unexpected error (exit 3), a stack trace or a
 /// second line; the original is never modified. The same for a trained checkpoint's config.json, model.safetensors and
-/// normalization.json, loaded as eval and rollout load them.
+/// normalization.json, loaded as eval and rollout load them: there, every damaged model.safetensors (flipped or zeroed
+/// bytes included) must be an error, since the file carries its own SHA-256.
 /// </summary>
 [Collection(nameof(ConsoleCapture))]
 public sealed class CorruptDatasetFuzzTests
@@ -214,8 +215,9 @@ public sealed class CorruptDatasetFuzzTests
             var what = $"case {seed}: {how} {file} → exit {exit}: {stderr.Trim()}";
             if (exit == 0)
             {
-                // Bytes changed inside the weights load as other weights (safetensors has no checksum); a deleted file must not load.
+                // A deleted file must not load; nor may changed bytes in the weights (their SHA-256 is recorded in the file).
                 if (how == "delete") failures.Add(what + " (a deleted file went unnoticed)");
+                if (file == "model.safetensors") failures.Add(what + " (damaged weights loaded as other weights)");
                 if (stderr.Length > 0) failures.Add(what + " (printed on success)");
             }
             else
