@@ -25,9 +25,7 @@ public static class LeRobotActExporter
         TorchRuntime.Initialize();
         var (directory, config, features, normalizer) = LeRobotExport.OpenCheckpoint<ActConfig>(request.Checkpoint, ActPolicyFactory.Key);
         CheckExpressible(directory, config, features);
-        var notes = new List<string>();
-        if (config.CropPadding > 0 || config.ColorJitter > 0 || config.StateNoise > 0)
-            notes.Add("crop_padding, color_jitter and state_noise are RobotHost training augmentations; LeRobot's ACT does not apply them when it fine-tunes");
+        var notes = LeRobotExport.TrainingOnlyNotes(config, Policy);
 
         using var model = new ActModel(config, features);
         ModuleWeights.Load(model, Path.Combine(directory, PolicyCheckpoint.ModelFile), strict: true);

@@ -25,9 +25,7 @@ public static class LeRobotDiffusionExporter
         TorchRuntime.Initialize();
         var (directory, config, features, normalizer) = LeRobotExport.OpenCheckpoint<DiffusionConfig>(request.Checkpoint, DiffusionPolicyFactory.Key);
         var crop = CheckExpressible(directory, config, features);
-        var notes = new List<string>();
-        if (config.CropPadding > 0 || config.ColorJitter > 0 || config.StateNoise > 0)
-            notes.Add("crop_padding, color_jitter and state_noise are RobotHost training augmentations; LeRobot's Diffusion Policy does not apply them when it fine-tunes");
+        var notes = LeRobotExport.TrainingOnlyNotes(config, Policy);
         notes.Add("sampling noise comes from LeRobot's own generator, so actions match RobotHost's in distribution, not sample by sample");
 
         using var model = new DiffusionModel(config, features);

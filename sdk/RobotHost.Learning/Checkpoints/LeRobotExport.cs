@@ -49,6 +49,15 @@ public static class LeRobotExport
         return (directory, config, features, FeatureNormalizer.Load(directory));
     }
 
+    /// <summary>Notes on RobotHost training settings that do not travel with the exported policy.</summary>
+    public static List<string> TrainingOnlyNotes(PolicyConfig config, string policy)
+    {
+        var notes = new List<string>();
+        if (config.CropPadding > 0 || config.ColorJitter > 0 || config.StateNoise > 0)
+            notes.Add($"crop_padding, color_jitter and state_noise are RobotHost training augmentations; LeRobot's {policy} does not apply them when it fine-tunes");
+        return notes;
+    }
+
     /// <summary>The error for a checkpoint setting LeRobot's network cannot express.</summary>
     public static RobotHostException Unsupported(string checkpoint, string policy, string field, string value, string fix) =>
         new($"{Path.Combine(checkpoint, PolicyCheckpoint.ConfigFile)}: {field} = {value} cannot be expressed in LeRobot's {policy}; {fix}");
