@@ -4,7 +4,7 @@ namespace RobotHost.Plugins.Policies.Act;
 
 /// <summary>
 /// The <c>act</c> policy family: presets <c>paper</c> (default) and <c>small</c> (trains on a 2-core CPU in minutes);
-/// imports LeRobot ACT checkpoints (<see cref="LeRobotActImporter"/>).
+/// imports LeRobot ACT checkpoints (<see cref="LeRobotActImporter"/>) and exports to them (<see cref="LeRobotActExporter"/>).
 /// </summary>
 public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>, ILeRobotPolicyImporter
 {
@@ -55,6 +55,9 @@ public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>, ILeRob
 
     /// <inheritdoc />
     public LeRobotImportReport ImportLeRobot(LeRobotImportRequest request) => LeRobotActImporter.Import(request);
+
+    /// <inheritdoc />
+    public LeRobotExportReport ExportLeRobot(LeRobotExportRequest request) => LeRobotActExporter.Export(request);
 
     /// <inheritdoc />
     protected override PolicyModel CreateModel(ActConfig config, PolicyFeatures features) => new ActModel(config, features);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using RobotHost.Learning;
 using RobotHost.Learning.Checkpoints;
 using RobotHost.Learning.Modules;
@@ -29,7 +28,7 @@ namespace RobotHost.Plugins.Policies.Act;
 /// with <c>dataset.use_imagenet_stats</c>, the default); those exact statistics go to <c>image_mean</c>/<c>image_std</c>.</item>
 /// </list>
 /// </summary>
-public static partial class LeRobotActImporter
+public static class LeRobotActImporter
 {
     /// <summary>LeRobot's policy type.</summary>
     public const string LeRobotType = "act";
@@ -195,19 +194,19 @@ public static partial class LeRobotActImporter
             return ours == "vae_encoder_pos_enc" ? [] : [ours]; // a fixed sinusoid table; RobotHost computes the same one
         }, $"d_model {config.DModel}, {config.NEncoderLayers} encoder / {config.NDecoderLayers} decoder / {(config.UseVae ? config.NVaeEncoderLayers : 0)} VAE layers, {features.Images.Count} camera(s)");
 
+    /// <summary>
+    /// LeRobot ACT names (without <c>model.</c>) ↔ RobotHost ActModel names: the transformer stacks' <c>layers.N</c>
+    /// lists are RobotHost's module lists, their final norms are <c>&lt;stack&gt;_norm</c>; everything else keeps its name.
+    /// Import reads it one way, export (<see cref="LeRobotActExporter"/>) the other.
+    /// </summary>
+    public static LeRobotNameMap Names { get; } = new(
+        ("^vae_encoder.layers.{i}.", "^vae_encoder.{i}."),
+        ("^encoder.layers.{i}.", "^encoder.{i}."),
+        ("^decoder.layers.{i}.", "^decoder.{i}."),
+        ("^vae_encoder.norm.", "^vae_encoder_norm."),
+        ("^encoder.norm.", "^encoder_norm."),
+        ("^decoder.norm.", "^decoder_norm."));
+
     /// <summary>LeRobot ACT name (without <c>model.</c>) → RobotHost ActModel name.</summary>
-    public static string MapName(string name)
-    {
-        var layer = LayerName().Match(name);
-        if (layer.Success) return $"{layer.Groups[1].Value}.{layer.Groups[2].Value}.{layer.Groups[3].Value}";
-        var norm = StackNormName().Match(name);
-        if (norm.Success) return $"{norm.Groups[1].Value}_norm.{norm.Groups[2].Value}";
-        return name;
-    }
-
-    [GeneratedRegex(@"^(vae_encoder|encoder|decoder)\.layers\.(\d+)\.(.+)$")]
-    private static partial Regex LayerName();
-
-    [GeneratedRegex(@"^(vae_encoder|encoder|decoder)\.norm\.(.+)$")]
-    private static partial Regex StackNormName();
+    public static string MapName(string name) => Names.ToRobotHost(name);
 }

@@ -3,7 +3,7 @@ using RobotHost.Learning.Policies;
 
 namespace RobotHost.Plugins.Policies.Diffusion;
 
-/// <summary>The <c>diffusion</c> policy family: presets <c>paper</c> (default) and <c>small</c> (a 2-core CPU in minutes); imports LeRobot Diffusion Policy checkpoints (<see cref="LeRobotDiffusionImporter"/>).</summary>
+/// <summary>The <c>diffusion</c> policy family: presets <c>paper</c> (default) and <c>small</c> (a 2-core CPU in minutes); imports LeRobot Diffusion Policy checkpoints (<see cref="LeRobotDiffusionImporter"/>) and exports to them (<see cref="LeRobotDiffusionExporter"/>).</summary>
 public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionConfig>, ILeRobotPolicyImporter
 {
     /// <summary>Registered key.</summary>
@@ -34,6 +34,9 @@ public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionCo
 
     /// <inheritdoc />
     public LeRobotImportReport ImportLeRobot(LeRobotImportRequest request) => LeRobotDiffusionImporter.Import(request);
+
+    /// <inheritdoc />
+    public LeRobotExportReport ExportLeRobot(LeRobotExportRequest request) => LeRobotDiffusionExporter.Export(request);
 
     /// <inheritdoc />
     protected override DiffusionConfig SmallPreset => Small;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using RobotHost.Learning;
 using RobotHost.Learning.Checkpoints;
 using RobotHost.Learning.Modules;
@@ -25,7 +24,7 @@ namespace RobotHost.Plugins.Policies.Diffusion;
 /// <c>condProjection</c>, <c>residual_conv</c> → <c>residual</c>. <c>pool.pos_grid</c> is recomputed.</item>
 /// </list>
 /// </summary>
-public static partial class LeRobotDiffusionImporter
+public static class LeRobotDiffusionImporter
 {
     /// <summary>LeRobot's policy type.</summary>
     public const string LeRobotType = "diffusion";
@@ -204,6 +203,36 @@ public static partial class LeRobotDiffusionImporter
     }
 
     /// <summary>
+    /// LeRobot Diffusion Policy names (without <c>diffusion.</c>, one encoder per camera) ↔ RobotHost names. Import
+    /// reads it one way, export (<see cref="LeRobotDiffusionExporter"/>) the other.
+    /// </summary>
+    public static LeRobotNameMap Names { get; } = new(
+        ("^rgb_encoder.{c}.backbone.0.", "^image_encoders.{c}.backbone.conv1."),
+        ("^rgb_encoder.{c}.backbone.1.", "^image_encoders.{c}.backbone.bn1."),
+        ("^rgb_encoder.{c}.backbone.4.", "^image_encoders.{c}.backbone.layer1."),
+        ("^rgb_encoder.{c}.backbone.5.", "^image_encoders.{c}.backbone.layer2."),
+        ("^rgb_encoder.{c}.backbone.6.", "^image_encoders.{c}.backbone.layer3."),
+        ("^rgb_encoder.{c}.backbone.7.", "^image_encoders.{c}.backbone.layer4."),
+        ("^rgb_encoder.{c}.pool.", "^image_encoders.{c}.pool."),
+        ("^rgb_encoder.{c}.out.", "^image_encoders.{c}.out_proj."),
+        ("^unet.diffusion_step_encoder.1.", "^unet.stepEncoder.expand."),
+        ("^unet.diffusion_step_encoder.3.", "^unet.stepEncoder.project."),
+        ("down_modules.{i}.0.", "down.{i}.first."),
+        ("down_modules.{i}.1.", "down.{i}.second."),
+        ("down_modules.{i}.2.", "down.{i}.resample."),
+        ("up_modules.{i}.0.", "up.{i}.first."),
+        ("up_modules.{i}.1.", "up.{i}.second."),
+        ("up_modules.{i}.2.", "up.{i}.resample."),
+        ("mid_modules.", "middle."),
+        ("final_conv.0.block.0.", "finalBlock.conv."),
+        ("final_conv.0.block.1.", "finalBlock.norm."),
+        ("final_conv.1.", "finalProjection."),
+        ("conv{k}.block.0.", "conv{k}.conv."),
+        ("conv{k}.block.1.", "conv{k}.norm."),
+        ("cond_encoder.1.", "condProjection."),
+        ("residual_conv.", "residual."));
+
+    /// <summary>
     /// LeRobot Diffusion Policy name → RobotHost names: none for recomputed buffers, one per camera for a shared image
     /// encoder, the name itself (which then does not fit) for anything unknown.
     /// </summary>
@@ -212,55 +241,11 @@ public static partial class LeRobotDiffusionImporter
         if (!name.StartsWith("diffusion.", StringComparison.Ordinal)) return [name];
         var rest = name["diffusion.".Length..];
         if (rest.EndsWith(".pool.pos_grid", StringComparison.Ordinal)) return []; // a fixed grid; RobotHost computes the same one
-        if (rest.StartsWith("unet.", StringComparison.Ordinal)) return [$"unet.{MapUnet(rest["unet.".Length..])}"];
-        if (!rest.StartsWith("rgb_encoder.", StringComparison.Ordinal)) return [name];
-        rest = rest["rgb_encoder.".Length..];
-        int[] targets;
-        if (sharedEncoder) targets = Enumerable.Range(0, cameras).ToArray();
-        else
+        if (sharedEncoder && rest.StartsWith("rgb_encoder.", StringComparison.Ordinal))
         {
-            var dot = rest.IndexOf('.');
-            if (dot <= 0 || !int.TryParse(rest[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var camera)) return [name];
-            targets = [camera];
-            rest = rest[(dot + 1)..];
+            var inner = rest["rgb_encoder.".Length..];
+            return Enumerable.Range(0, cameras).Select(i => Names.ToRobotHost($"rgb_encoder.{i}.{inner}"));
         }
-        var inner = MapEncoder(rest);
-        return inner is null ? [name] : targets.Select(i => $"image_encoders.{i}.{inner}");
+        return [Names.ToRobotHost(rest)];
     }
-
-    private static string? MapEncoder(string name)
-    {
-        if (name.StartsWith("out.", StringComparison.Ordinal)) return "out_proj." + name["out.".Length..];
-        if (name.StartsWith("pool.", StringComparison.Ordinal)) return name;
-        var m = BackboneName().Match(name);
-        if (!m.Success) return null;
-        string[] stages = ["conv1", "bn1", "", "", "layer1", "layer2", "layer3", "layer4"];
-        var index = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return index < stages.Length && stages[index] != "" ? $"backbone.{stages[index]}.{m.Groups[2].Value}" : null;
-    }
-
-    private static string MapUnet(string name)
-    {
-        name = StepEncoderName().Replace(name, m => m.Groups[1].Value == "1" ? "stepEncoder.expand." : "stepEncoder.project.");
-        name = LevelName().Replace(name, m => $"{(m.Groups[1].Value == "down_modules" ? "down" : "up")}.{m.Groups[2].Value}.{m.Groups[3].Value switch { "0" => "first", "1" => "second", _ => "resample" }}.");
-        name = name.Replace("mid_modules.", "middle.", StringComparison.Ordinal)
-            .Replace("final_conv.0.block.0.", "finalBlock.conv.", StringComparison.Ordinal)
-            .Replace("final_conv.0.block.1.", "finalBlock.norm.", StringComparison.Ordinal)
-            .Replace("final_conv.1.", "finalProjection.", StringComparison.Ordinal);
-        name = ConvBlockName().Replace(name, m => $"{m.Groups[1].Value}.{(m.Groups[2].Value == "0" ? "conv" : "norm")}.");
-        return name.Replace("cond_encoder.1.", "condProjection.", StringComparison.Ordinal)
-            .Replace("residual_conv.", "residual.", StringComparison.Ordinal);
-    }
-
-    [GeneratedRegex(@"^backbone\.(\d+)\.(.+)$")]
-    private static partial Regex BackboneName();
-
-    [GeneratedRegex(@"^diffusion_step_encoder\.([13])\.")]
-    private static partial Regex StepEncoderName();
-
-    [GeneratedRegex(@"^(down_modules|up_modules)\.(\d+)\.([012])\.")]
-    private static partial Regex LevelName();
-
-    [GeneratedRegex(@"(conv[12])\.block\.([01])\.")]
-    private static partial Regex ConvBlockName();
 }

@@ -165,7 +165,7 @@ public sealed class LeRobotActImportTests(ITestOutputHelper output) : IDisposabl
     }
 
     /// <summary>The model's chunk for one observation, normalised and unnormalised as <see cref="PolicyRuntime"/> does.</summary>
-    private static float[][] PredictChunk(PolicyRuntime policy, FeatureNormalizer normalizer, Observation observation)
+    internal static float[][] PredictChunk(PolicyRuntime policy, FeatureNormalizer normalizer, Observation observation)
     {
         var f = policy.Model.Features;
         using var scope = NewDisposeScope();

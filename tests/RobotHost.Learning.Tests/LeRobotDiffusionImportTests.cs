@@ -116,7 +116,7 @@ public sealed class LeRobotDiffusionImportTests(ITestOutputHelper output) : IDis
     }
 
     /// <summary>RobotHost's chunk for one observation window, inputs normalised and actions unnormalised as the runtime does.</summary>
-    private static float[][] PredictChunk(DiffusionModel model, FeatureNormalizer normalizer, LeRobotActFixture fixture, JsonArray window, int nObs)
+    internal static float[][] PredictChunk(DiffusionModel model, FeatureNormalizer normalizer, LeRobotActFixture fixture, JsonArray window, int nObs)
     {
         var f = model.Features;
         using var scope = NewDisposeScope();

@@ -9,14 +9,17 @@ namespace RobotHost.Cli;
 /// <c>robothost policy import-lerobot --from DIR --out DIR [--dataset DIR] [--fps N] [--force]</c>: turns a LeRobot
 /// pretrained_model folder into a RobotHost checkpoint through the policy plugin that imports its <c>type</c>
 /// (<see cref="ILeRobotPolicyImporter"/>; ACT and Diffusion Policy). The result loads with <c>eval</c>, <c>rollout</c> and scripts.
+/// <c>robothost policy export-lerobot --checkpoint DIR --out DIR [--force]</c> goes the other way through the plugin of
+/// the checkpoint's <c>policy_type</c>; the result loads with LeRobot's <c>--policy.path</c>.
 /// </summary>
 public static class PolicyCommand
 {
     /// <summary>Builds the command and its sub-commands.</summary>
     public static Command Create()
     {
-        var command = new Command("policy", "Policy checkpoints: import a policy trained with LeRobot");
+        var command = new Command("policy", "Policy checkpoints: import a policy trained with LeRobot, export one to LeRobot");
         command.Add(ImportLeRobot());
+        command.Add(ExportLeRobot());
         return command;
     }
 
@@ -52,6 +55,38 @@ public static class PolicyCommand
             Console.WriteLine($"wrote {report.PolicyType} checkpoint {report.Output} ({report.Parameters:N0} parameters and buffers)");
             foreach (var note in report.Notes) Console.WriteLine($"note: {note}");
             Console.WriteLine($"next: robothost eval --checkpoint {report.Output} --env <task>   or   robothost rollout --checkpoint {report.Output} --robot …");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ExportLeRobot()
+    {
+        var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "RobotHost checkpoint: a training output folder (→ checkpoints/last) or a checkpoint step folder", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "LeRobot pretrained_model folder to write (new or empty)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace an exported policy already in --out" };
+        var command = new Command("export-lerobot", "Export a RobotHost act or diffusion checkpoint as a LeRobot pretrained_model folder (config.json, model.safetensors, processor files)")
+        {
+            checkpoint, output, force,
+        };
+        command.SetAction(parse => CliApp.Run(parse, session =>
+        {
+            var directory = PolicyCheckpoint.Resolve(parse.GetValue(checkpoint)!);
+            var type = PolicyCheckpoint.ReadPolicyType(directory);
+            var exporters = session.Catalog.Keys(ComponentKind.Policy)
+                .Select(k => (Key: k, Factory: session.Catalog.Policy(k) as ILeRobotPolicyImporter)).Where(e => e.Factory is not null).ToList();
+            var exporter = exporters.FirstOrDefault(e => e.Key == type).Factory
+                ?? throw new RobotHostException($"no plugin exports '{type}' checkpoints to LeRobot; exportable policies: {(exporters.Count == 0 ? "none (are the Policies.Act and Policies.Diffusion plugins loaded? see `robothost plugins`)" : string.Join(", ", exporters.Select(e => e.Key).Order()))}");
+            var report = exporter.ExportLeRobot(new LeRobotExportRequest
+            {
+                Checkpoint = directory,
+                Output = parse.GetValue(output)!,
+                Overwrite = parse.GetValue(force),
+            });
+            Console.WriteLine($"exported {type} checkpoint {directory}");
+            Console.WriteLine($"wrote LeRobot '{report.LeRobotType}' pretrained_model {report.Output} ({report.Tensors} tensors)");
+            foreach (var note in report.Notes) Console.WriteLine($"note: {note}");
+            Console.WriteLine($"next: lerobot-eval --policy.path={report.Output} …   or fine-tune: lerobot-train --policy.path={report.Output} --dataset.repo_id=…");
             return 0;
         }));
         return command;

@@ -19,15 +19,23 @@ public sealed class SpatialSoftmax : nn.Module<Tensor, Tensor>
     {
         if (keypoints > 0) nets = nn.Conv2d(channels, keypoints, 1);
         _keypoints = keypoints > 0 ? keypoints : channels;
-        // Pixel centres in [−1, 1], x varying fastest, as in LeRobot's SpatialSoftmax (numpy's float64 linspace rounded
-        // once to float32, which LeRobot keeps because torch's float32 linspace differs in the last bit).
+        pos_grid = PositionGrid(height, width).DetachFromDisposeScope();
+        register_buffer(nameof(pos_grid), pos_grid, persistent: false);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// The [height·width, 2] pixel centres in [−1, 1], x varying fastest, as in LeRobot's SpatialSoftmax (numpy's float64
+    /// linspace rounded once to float32, which LeRobot keeps because torch's float32 linspace differs in the last bit).
+    /// </summary>
+    public static Tensor PositionGrid(long height, long width)
+    {
         using var xs = linspace(-1, 1, width, dtype: float64);
         using var ys = linspace(-1, 1, height, dtype: float64);
         var grid = meshgrid([xs, ys], indexing: "xy");
-        pos_grid = stack([grid[0].reshape(-1), grid[1].reshape(-1)], 1).to(float32).DetachFromDisposeScope();
+        var result = stack([grid[0].reshape(-1), grid[1].reshape(-1)], 1).to(float32);
         foreach (var g in grid) g.Dispose();
-        register_buffer(nameof(pos_grid), pos_grid, persistent: false);
-        RegisterComponents();
+        return result;
     }
 
     /// <summary>Output width: 2·K.</summary>

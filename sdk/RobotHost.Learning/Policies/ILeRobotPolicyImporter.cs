@@ -2,9 +2,10 @@ namespace RobotHost.Learning.Policies;
 
 /// <summary>
 /// A policy family that can turn a LeRobot <c>pretrained_model</c> folder (config.json, model.safetensors and the
-/// normalisation statistics) into a RobotHost checkpoint folder that the ordinary loaders read unchanged.
-/// Implemented by the policy factory; <c>robothost policy import-lerobot</c> picks the one whose
-/// <see cref="LeRobotPolicyTypes"/> holds the folder's config.json <c>type</c>.
+/// normalisation statistics) into a RobotHost checkpoint folder that the ordinary loaders read unchanged, and write one
+/// of its own checkpoints back in that layout. Implemented by the policy factory; <c>robothost policy import-lerobot</c>
+/// picks the one whose <see cref="LeRobotPolicyTypes"/> holds the folder's config.json <c>type</c>, <c>export-lerobot</c>
+/// the one whose key is the checkpoint's <c>policy_type</c>.
 /// </summary>
 public interface ILeRobotPolicyImporter
 {
@@ -14,6 +15,10 @@ public interface ILeRobotPolicyImporter
     /// <summary>Imports <see cref="LeRobotImportRequest.Source"/> into <see cref="LeRobotImportRequest.Output"/>.</summary>
     /// <exception cref="Sdk.RobotHostException">The folder is missing or invalid, or uses something this policy does not support (the message names the field and what to do).</exception>
     LeRobotImportReport ImportLeRobot(LeRobotImportRequest request);
+
+    /// <summary>Writes the RobotHost checkpoint <see cref="LeRobotExportRequest.Checkpoint"/> as a LeRobot pretrained_model folder.</summary>
+    /// <exception cref="Sdk.RobotHostException">The checkpoint is missing or invalid, or uses a setting LeRobot's network cannot express (the message names the field and the fix).</exception>
+    LeRobotExportReport ExportLeRobot(LeRobotExportRequest request);
 }
 
 /// <summary>What to import and where.</summary>
@@ -37,3 +42,21 @@ public sealed record LeRobotImportRequest
 /// <param name="Parameters">Scalar parameters and buffers copied.</param>
 /// <param name="Notes">Decisions the user should know about (defaults filled in, inputs LeRobot's model ignores…).</param>
 public sealed record LeRobotImportReport(string Output, string PolicyType, long Parameters, IReadOnlyList<string> Notes);
+
+/// <summary>Which RobotHost checkpoint to export and where.</summary>
+public sealed record LeRobotExportRequest
+{
+    /// <summary>RobotHost checkpoint: a step folder, a checkpoints folder or a training output folder (→ checkpoints/last).</summary>
+    public required string Checkpoint { get; init; }
+    /// <summary>pretrained_model folder to write (created; must be empty unless <see cref="Overwrite"/>).</summary>
+    public required string Output { get; init; }
+    /// <summary>Replace an exported policy already in <see cref="Output"/>.</summary>
+    public bool Overwrite { get; init; }
+}
+
+/// <summary>What an export wrote.</summary>
+/// <param name="Output">The pretrained_model folder (LeRobot's <c>--policy.path</c>).</param>
+/// <param name="LeRobotType">config.json's <c>type</c>.</param>
+/// <param name="Tensors">Tensors in model.safetensors.</param>
+/// <param name="Notes">Decisions the user should know about (training-only settings LeRobot keeps elsewhere…).</param>
+public sealed record LeRobotExportReport(string Output, string LeRobotType, int Tensors, IReadOnlyList<string> Notes);

@@ -95,10 +95,7 @@ internal sealed class LeRobotActFixture
                 continue;
             }
             Assert.Equal("float32", entry["dtype"]!.GetValue<string>());
-            var values = name == "model.vae_encoder_pos_enc" ? SinusoidTable(shape)
-                : _root["computed_buffers"]?[name] is JsonArray computed ? Floats(computed)
-                : WeightFormula(name, shape);
-            tensors[name] = tensor(values, shape);
+            tensors[name] = tensor(Values(name, shape), shape);
         }
         var stats = _root["stats"]!.AsObject();
         var mapping = Config["normalization_mapping"]!.AsObject();
@@ -117,6 +114,12 @@ internal sealed class LeRobotActFixture
         Safetensors.Save(Path.Combine(directory, "model.safetensors"), tensors);
         return directory;
     }
+
+    /// <summary>The values of LeRobot's float tensor <paramref name="name"/>: the formula, or the buffer LeRobot computes itself.</summary>
+    public float[] Values(string name, long[] shape) =>
+        name == "model.vae_encoder_pos_enc" ? SinusoidTable(shape)
+        : _root["computed_buffers"]?[name] is JsonArray computed ? Floats(computed)
+        : WeightFormula(name, shape);
 
     private void AddLegacy(Dictionary<string, Tensor> tensors, string module, string key, string type, JsonObject stats, JsonObject mapping)
     {
