@@ -49,4 +49,11 @@ public sealed class FlowMatchingModel : GenerativePolicyModel
     /// <inheritdoc />
     public override Tensor PredictActionChunk(PolicyBatch observation) =>
         SampleChunk(observation, SamplerOverride ?? _sampler, t => t * TimeEmbeddingScale, _config.ClipSample ? 1.0 : null);
+
+    /// <summary>Real-time chunking: the Euler or midpoint integration is guided toward the previous chunk.</summary>
+    public override bool SupportsGuidance => true;
+
+    /// <inheritdoc />
+    public override Tensor PredictActionChunk(PolicyBatch observation, ActionPrefix prefix) =>
+        SampleChunk(observation, SamplerOverride ?? _sampler, t => t * TimeEmbeddingScale, _config.ClipSample ? 1.0 : null, prefix);
 }

@@ -10,8 +10,8 @@ public static class SdkVersion
     public const int Major = 1;
 
     /// <summary>Minor version: plugins built against an older or equal minor load.</summary>
-    public const int Minor = 2;
+    public const int Minor = 3;
 
-    /// <summary>The version as text, e.g. "1.2".</summary>
+    /// <summary>The version as text, e.g. "1.3".</summary>
     public static string Text => $"{Major}.{Minor}";
 }

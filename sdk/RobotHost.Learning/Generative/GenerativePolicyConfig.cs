@@ -78,10 +78,30 @@ public abstract record GenerativePolicyConfig : PolicyConfig
     /// global generator (see <see cref="GenerativePolicyRuntime.Reset"/>).</summary>
     public long SamplingSeed { get; init; }
 
+    /// <summary>Real-time chunking: actions executed per chunk before the next inference starts; 0 uses <see cref="NActionSteps"/>.</summary>
+    public int RtcExecutionHorizon { get; init; }
+
+    /// <summary>Real-time chunking: soft mask over the overlap with the previous chunk (<c>exp</c>, <c>linear</c>, <c>ones</c>, <c>zeros</c>).</summary>
+    public string RtcMaskSchedule { get; init; } = "exp";
+
+    /// <summary>Real-time chunking: clip β of the guidance weight.</summary>
+    public double RtcMaxGuidanceWeight { get; init; } = 5.0;
+
+    /// <summary>The real-time chunking sampler options of this config (the execution horizon resolved).</summary>
+    public RealTimeChunkingConfig RealTimeChunking() => new()
+    {
+        ExecutionHorizon = RtcExecutionHorizon > 0 ? RtcExecutionHorizon : NActionSteps,
+        MaskSchedule = RtcMaskSchedule,
+        MaxGuidanceWeight = RtcMaxGuidanceWeight,
+    };
+
     /// <inheritdoc />
     public override IEnumerable<string> Validate()
     {
         foreach (var p in base.Validate()) yield return p;
+        foreach (var p in new RealTimeChunkingConfig { ExecutionHorizon = RtcExecutionHorizon, MaskSchedule = RtcMaskSchedule, MaxGuidanceWeight = RtcMaxGuidanceWeight }.Validate()) yield return p;
+        if (RtcExecutionHorizon > Horizon - NObsSteps + 1)
+            yield return $"rtc_execution_horizon must be at most the executed chunk, horizon − n_obs_steps + 1 = {Horizon - NObsSteps + 1}, got {RtcExecutionHorizon}";
         if (NObsSteps < 1) yield return $"n_obs_steps must be ≥ 1, got {NObsSteps}";
         if (Horizon < 1) yield return $"horizon must be ≥ 1, got {Horizon}";
         var multiple = 1 << Math.Max(0, DownDims.Count - 1);

@@ -30,6 +30,7 @@ public abstract class GenerativePolicyFactory<TConfig> : TrainablePolicyFactory<
     {
         var generative = (TConfig)config;
         return new GenerativePolicyRuntime(PolicyType, (GenerativePolicyModel)model, normalizer,
-            new PolicyRuntimeOptions { Device = generative.Device, ActionSteps = generative.NActionSteps, CpuThreads = generative.InferenceThreads });
+            new PolicyRuntimeOptions { Device = generative.Device, ActionSteps = generative.NActionSteps, CpuThreads = generative.InferenceThreads },
+            generative.RealTimeChunking());
     }
 }

@@ -60,6 +60,9 @@ public abstract class GenerativePolicyModel : PolicyModel
     /// <inheritdoc />
     public override IReadOnlyList<int> ActionOffsets => Enumerable.Range(1 - _config.NObsSteps, _config.Horizon).ToList();
 
+    /// <inheritdoc />
+    public override int ChunkLength => _config.Horizon - _config.NObsSteps + 1;
+
     /// <summary>The denoising / velocity network.</summary>
     public ConditionalUnet1d Unet => unet;
 
@@ -136,16 +139,39 @@ public abstract class GenerativePolicyModel : PolicyModel
         return (elementwise * valid).sum() / (valid.sum() * elementwise.shape[2]).clamp_min(1);
     }
 
-    /// <summary>Runs <paramref name="sampler"/> from fresh seeded noise and returns the chunk from the current frame on.</summary>
-    protected Tensor SampleChunk(PolicyBatch observation, IActionSampler sampler, Func<Tensor, Tensor> networkTime, double? clip)
+    /// <summary>
+    /// Runs <paramref name="sampler"/> from fresh seeded noise and returns the chunk from the current frame on. With
+    /// <paramref name="prefix"/> (flow samplers only: time 0 is noise, the network a velocity), every step is guided
+    /// toward the prefix under <see cref="GenerativePolicyConfig.RealTimeChunking"/>'s soft mask, and the chunk's
+    /// first <see cref="ActionPrefix.Frozen"/> actions are replaced by the prefix's.
+    /// </summary>
+    protected Tensor SampleChunk(PolicyBatch observation, IActionSampler sampler, Func<Tensor, Tensor> networkTime, double? clip, ActionPrefix? prefix = null)
     {
         using var scope = NewDisposeScope();
         var condition = GlobalCondition(observation);
         var noise = InitialNoise(observation.Size, condition.device);
-        var sample = sampler.Sample((x, t) => unet.call(x, networkTime(t), condition), noise, _sampling, InjectedNoise is { } injected ? injected.NextStep : null);
+        DenoisingNetwork network = (x, t) => unet.call(x, networkTime(t), condition);
+        var current = _config.NObsSteps - 1; // frame n_obs − 1 of the sequence is the current one (LeRobot's generate_actions)
+        var frozen = 0;
+        if (prefix is not null)
+        {
+            var given = (int)Math.Min(prefix.Actions.shape[1], ChunkLength);
+            frozen = Math.Clamp(prefix.Frozen, 0, given);
+            var rtc = _config.RealTimeChunking();
+            var overlapEnd = Math.Max(Math.Min(given, ChunkLength - rtc.ExecutionHorizon), frozen);
+            var chunkWeights = rtc.Weights(frozen, overlapEnd, ChunkLength);
+            var sequenceWeights = new float[_config.Horizon];
+            Array.Copy(chunkWeights, 0, sequenceWeights, current, ChunkLength);
+            var target = zeros_like(noise);
+            target.narrow(1, current, given).copy_(prefix.Actions.narrow(1, 0, given).to(noise.dtype).to(noise.device));
+            network = PrefixGuidance.Guide(network, target, tensor(sequenceWeights, [1, _config.Horizon, 1]).to(noise.device), rtc.MaxGuidanceWeight);
+        }
+        var sample = sampler.Sample(network, noise, _sampling, InjectedNoise is { } injected ? injected.NextStep : null);
         if (clip is { } c) sample = sample.clamp(-c, c);
-        // Frame n_obs − 1 of the sequence is the current one (LeRobot's generate_actions).
-        return sample.narrow(1, _config.NObsSteps - 1, _config.Horizon - _config.NObsSteps + 1).MoveToOuterDisposeScope();
+        var chunk = sample.narrow(1, current, ChunkLength);
+        if (frozen > 0)
+            chunk = cat([prefix!.Actions.narrow(1, 0, frozen).to(chunk.dtype).to(chunk.device), chunk.narrow(1, frozen, ChunkLength - frozen)], 1);
+        return chunk.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -16,14 +16,23 @@ namespace RobotHost.Learning.Generative;
 public sealed class GenerativePolicyRuntime : PolicyRuntime
 {
     private readonly GenerativePolicyModel _model;
+    private readonly int? _executionHorizon;
 
-    /// <summary>Wraps a trained model as a policy that serves <paramref name="options"/>.ActionSteps actions per sample.</summary>
-    public GenerativePolicyRuntime(string policyType, GenerativePolicyModel model, FeatureNormalizer normalizer, PolicyRuntimeOptions options)
+    /// <summary>
+    /// Wraps a trained model as a policy that serves <paramref name="options"/>.ActionSteps actions per sample;
+    /// <paramref name="realTimeChunking"/> gives the execution horizon an asynchronous executor uses by default.
+    /// </summary>
+    public GenerativePolicyRuntime(string policyType, GenerativePolicyModel model, FeatureNormalizer normalizer, PolicyRuntimeOptions options,
+        RealTimeChunkingConfig? realTimeChunking = null)
         : base(policyType, model, normalizer, options)
     {
         _model = model;
         _model.ReseedSampling();
+        _executionHorizon = realTimeChunking?.ExecutionHorizon;
     }
+
+    /// <inheritdoc />
+    public override int ExecutionHorizon => _executionHorizon is { } s && s > 0 ? s : base.ExecutionHorizon;
 
     /// <inheritdoc />
     public override void Reset()

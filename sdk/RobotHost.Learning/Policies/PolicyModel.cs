@@ -46,6 +46,20 @@ public abstract class PolicyModel : nn.Module
     /// </summary>
     public abstract Tensor PredictActionChunk(PolicyBatch observation);
 
+    /// <summary>Actions one <see cref="PredictActionChunk(PolicyBatch)"/> returns (from the current step on).</summary>
+    public virtual int ChunkLength => ActionHorizon;
+
+    /// <summary>True when <see cref="PredictActionChunk(PolicyBatch, ActionPrefix)"/> can guide a chunk toward a previous one.</summary>
+    public virtual bool SupportsGuidance => false;
+
+    /// <summary>
+    /// Like <see cref="PredictActionChunk(PolicyBatch)"/>, but the chunk starts with exactly <see cref="ActionPrefix.Frozen"/>
+    /// actions of <paramref name="prefix"/> and is guided to agree with the rest of it (real-time chunking).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model cannot guide its sampling (<see cref="SupportsGuidance"/> is false).</exception>
+    public virtual Tensor PredictActionChunk(PolicyBatch observation, ActionPrefix prefix) =>
+        throw new NotSupportedException($"{GetType().Name} cannot guide a chunk toward the previous one");
+
     /// <summary>
     /// Parameter groups with their learning rates (e.g. a backbone at <see cref="PolicyConfig.LrBackbone"/>).
     /// Default: one group of every trainable parameter at <see cref="PolicyConfig.Lr"/>.
@@ -53,6 +67,11 @@ public abstract class PolicyModel : nn.Module
     public virtual IReadOnlyList<ParameterGroup> ParameterGroups(PolicyConfig config) =>
         [new ParameterGroup("all", parameters().Where(p => p.requires_grad).ToList(), config.Lr)];
 }
+
+/// <summary>The previous chunk's actions a new chunk must agree with, normalised.</summary>
+/// <param name="Actions">[B, n, action_dim], aligned with the new chunk's first action.</param>
+/// <param name="Frozen">How many of them the new chunk starts with exactly (they execute while it is predicted).</param>
+public sealed record ActionPrefix(Tensor Actions, int Frozen);
 
 /// <summary>Parameters trained at one learning rate.</summary>
 /// <param name="Name">For the log.</param>

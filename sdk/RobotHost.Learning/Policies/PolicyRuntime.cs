@@ -9,9 +9,10 @@ namespace RobotHost.Learning.Policies;
 /// <summary>
 /// The generic <see cref="IPolicy"/> over any <see cref="PolicyModel"/>: normalise the observation, run the model
 /// (no_grad, eval, inside a dispose scope), unnormalise, then serve the chunk one action per tick from a queue of
-/// <see cref="PolicyRuntimeOptions.ActionSteps"/>, or blend every tick's chunk with temporal ensembling.
+/// <see cref="PolicyRuntimeOptions.ActionSteps"/>, or blend every tick's chunk with temporal ensembling. As an
+/// <see cref="IChunkPolicy"/> it also hands whole chunks to an executor that runs inference asynchronously.
 /// </summary>
-public class PolicyRuntime : IPolicy, ISeededPolicy
+public class PolicyRuntime : IChunkPolicy, ISeededPolicy
 {
     private readonly PolicyModel _model;
     private readonly FeatureNormalizer _normalizer;
@@ -66,15 +67,62 @@ public class PolicyRuntime : IPolicy, ISeededPolicy
         return _actions.Dequeue();
     }
 
+    /// <inheritdoc />
+    public int ChunkLength => _model.ChunkLength;
+
+    /// <inheritdoc />
+    public virtual int ExecutionHorizon => Math.Max(1, _options.ActionSteps);
+
+    /// <inheritdoc />
+    public int QueuedActions => _ensembler is not null ? 0 : _actions.Count;
+
+    /// <inheritdoc />
+    public bool SupportsGuidance => _model.SupportsGuidance;
+
+    /// <inheritdoc />
+    public void Observe(Observation observation)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Remember(observation);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<float[]> PredictChunk(ChunkGuidance? guidance = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_history.Count == 0) throw new InvalidOperationException("observe an observation before predicting a chunk");
+        if (guidance is null) return PredictChunk();
+        if (!SupportsGuidance)
+            throw new RobotHostException($"policy '{Info.PolicyType}' cannot guide a chunk toward the previous one (real-time chunking); use asynchronous chunks without guidance");
+        var dim = _model.Features.ActionDim;
+        var given = Math.Min(guidance.Previous.Count, ChunkLength);
+        var normalized = new float[given * dim];
+        for (var i = 0; i < given; i++)
+        {
+            var action = (float[])guidance.Previous[i].Clone();
+            if (action.Length != dim) throw new RobotHostException($"the previous chunk's action {i} has {action.Length} values, the policy's have {dim}");
+            _normalizer.Normalize(_model.Features.Action.Key, action);
+            action.CopyTo(normalized, i * dim);
+        }
+        var frozen = Math.Clamp(guidance.Frozen, 0, given);
+        var result = given == 0 ? PredictChunk() : Predict(batch => _model.PredictActionChunk(batch, new ActionPrefix(tensor(normalized, [1, given, dim]).to(_device), frozen)));
+        // Exactly the executing actions, not their normalised round trip.
+        var chunk = result.ToList();
+        for (var i = 0; i < frozen; i++) chunk[i] = (float[])guidance.Previous[i].Clone();
+        return chunk;
+    }
+
     /// <summary>Runs the model on the observation history and returns unnormalised actions from this tick on.</summary>
-    protected virtual IReadOnlyList<float[]> PredictChunk()
+    protected virtual IReadOnlyList<float[]> PredictChunk() => Predict(batch => _model.PredictActionChunk(batch));
+
+    private List<float[]> Predict(Func<PolicyBatch, Tensor> predict)
     {
         using var threads = TorchRuntime.UseThreads(_options.CpuThreads);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         _model.eval();
         var batch = BuildBatch();
-        var chunk = _model.PredictActionChunk(batch).to(float32).cpu();
+        var chunk = predict(batch).to(float32).cpu();
         var steps = (int)chunk.shape[1];
         var dim = (int)chunk.shape[2];
         var flat = chunk.contiguous().data<float>().ToArray();
