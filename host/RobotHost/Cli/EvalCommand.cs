@@ -5,7 +5,8 @@ using RobotHost.Sdk;
 namespace RobotHost.Cli;
 
 /// <summary>
-/// <c>robothost eval --checkpoint DIR [--checkpoint DIR2…] --env KEY --episodes N --seed S [--videos K] [--out DIR] [--json] [--env-option k=v…]</c>:
+/// <c>robothost eval --checkpoint DIR [--checkpoint DIR2…] --env KEY --episodes N --seed S [--videos K] [--out DIR] [--json] [--env-option k=v…]
+/// [--chunk-execution sync|async|rtc] [--inference-delay-ms D|uniform:A-B] [--execution-horizon S]</c>:
 /// closed-loop rollouts on a simulated task; prints a per-condition table (or the JSON) and writes eval.json, plots, videos.
 /// </summary>
 public static class EvalCommand
@@ -26,9 +27,12 @@ public static class EvalCommand
         var maxSteps = new Option<int?>("--max-steps") { Description = "Step limit per rollout (default: the environment's)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON instead of a table" };
         var envOptions = new Option<string[]>("--env-option") { Description = "Environment config key=value (repeatable), as when recording", AllowMultipleArgumentsPerToken = false };
+        var execution = new Option<string>("--chunk-execution") { Description = "How chunks execute while inference runs: sync (wait for each), async (infer ahead, switch on arrival) or rtc (real-time chunking)", DefaultValueFactory = _ => "sync" };
+        var delay = new Option<string>("--inference-delay-ms") { Description = "Simulated inference latency in ms, fixed (150) or per inference (uniform:100-200); the simulator steps on meanwhile", DefaultValueFactory = _ => "0" };
+        var horizon = new Option<int?>("--execution-horizon") { Description = "Actions executed from each chunk before the next inference starts (async, rtc; default: the policy's n_action_steps)" };
         var command = new Command("eval", "Evaluate a trained policy on a simulated task: success rate with a 95% interval, per-condition breakdown, plots and videos")
         {
-            checkpoint, env, episodes, seed, videos, output, maxSteps, json, envOptions,
+            checkpoint, env, episodes, seed, videos, output, maxSteps, json, envOptions, execution, delay, horizon,
         };
         command.SetAction(parse =>
         {
@@ -49,6 +53,9 @@ public static class EvalCommand
                     Seed = firstSeed,
                     Videos = parse.GetValue(videos),
                     MaxSteps = parse.GetValue(maxSteps),
+                    ChunkExecution = ChunkExecutionNames.Parse(parse.GetValue(execution)!),
+                    InferenceDelay = InferenceDelay.Parse(parse.GetValue(delay)!),
+                    ExecutionHorizon = parse.GetValue(horizon),
                     OutputDir = parse.GetValue(output) ?? Path.Combine(ckpt, $"eval_{envKey}_{firstSeed}"),
                 };
                 var asJson = parse.GetValue(json);

@@ -26,6 +26,12 @@ public sealed record EpisodeOutcome
     /// <summary>Why the rollout was failed by the evaluator (invalid action), or null.</summary>
     public string? InvalidAction { get; init; }
 
+    /// <summary>Ticks the robot held its last action while waiting for a chunk.</summary>
+    public int HeldTicks { get; init; }
+
+    /// <summary>Action steps and jerk at chunk boundaries against within chunks.</summary>
+    public ActionSmoothness Smoothness { get; init; } = new();
+
     /// <summary>Each environment diagnostic at the end of the rollout (e.g. <c>collisions</c> ticks, <c>side</c> passed).</summary>
     public IReadOnlyDictionary<string, float> Info { get; init; } = new Dictionary<string, float>();
 

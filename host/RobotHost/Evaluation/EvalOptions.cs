@@ -65,6 +65,15 @@ public sealed record EvalOptions
     /// <summary>Observation value names drawn as x/y of trajectories; null finds names ending in x and y (obstacle_2d).</summary>
     public IReadOnlyList<string>? TrajectoryKeys { get; init; }
 
+    /// <summary>How chunks execute while inference takes time: wait for each (sync), run inference ahead (async), or real-time chunking (rtc).</summary>
+    public ChunkExecution ChunkExecution { get; init; } = ChunkExecution.Sync;
+
+    /// <summary>Simulated inference latency, counted in control ticks (the simulator steps on meanwhile); none by default.</summary>
+    public InferenceDelay InferenceDelay { get; init; } = InferenceDelay.None;
+
+    /// <summary>Actions executed from each chunk before the next inference starts (async, rtc); null uses the policy's.</summary>
+    public int? ExecutionHorizon { get; init; }
+
     /// <summary>Name in tables and plot titles; null uses the policy type.</summary>
     public string? Label { get; init; }
 
@@ -79,6 +88,7 @@ public sealed record EvalOptions
         if (Videos < 0) yield return $"videos must be 0 or more, got {Videos}";
         if (MaxSteps is < 1) yield return $"max steps must be at least 1, got {MaxSteps}";
         if (Seed < 0 || (long)Seed + Episodes > int.MaxValue) yield return $"seed must be between 0 and {int.MaxValue - Episodes}, got {Seed}";
+        if (ExecutionHorizon is < 1) yield return $"execution horizon must be at least 1 action (--execution-horizon N), got {ExecutionHorizon}";
         if (ActionMagnitudeLimit <= 0 || float.IsNaN(ActionMagnitudeLimit)) yield return "action magnitude limit must be positive";
     }
 }

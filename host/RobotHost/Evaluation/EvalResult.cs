@@ -21,6 +21,12 @@ public sealed record EvalResult
     /// <summary>Seed of the first rollout.</summary>
     public required int Seed { get; init; }
 
+    /// <summary>How chunks were executed: <c>sync</c>, <c>async</c> or <c>rtc</c>.</summary>
+    public string ChunkExecution { get; init; } = "sync";
+
+    /// <summary>The simulated inference delay in milliseconds (<c>0</c>, <c>150</c>, <c>uniform:100-200</c>).</summary>
+    public string InferenceDelayMs { get; init; } = "0";
+
     /// <summary>Every rollout in order.</summary>
     public required IReadOnlyList<EpisodeOutcome> Episodes { get; init; }
 
@@ -50,6 +56,12 @@ public sealed record EvalResult
 
     /// <summary>Rollouts that collided, or null when the environment does not report collisions.</summary>
     public int? Collisions => Episodes.Any(e => e.Info.ContainsKey("collisions")) ? Episodes.Count(e => e.Collided) : null;
+
+    /// <summary>Ticks the robot held while waiting for a chunk, over all rollouts.</summary>
+    public int HeldTicks => Episodes.Sum(e => e.HeldTicks);
+
+    /// <summary>Action steps and jerk at chunk boundaries against within chunks, pooled over rollouts.</summary>
+    public ActionSmoothness Smoothness => ActionSmoothness.Pool(Episodes.Select(e => e.Smoothness));
 
     /// <summary>Success per condition, in condition order.</summary>
     public IReadOnlyList<ConditionSummary> ByCondition => Episodes

@@ -41,6 +41,7 @@ public static class Evaluator
         var maxSteps = options.MaxSteps ?? environment.MaxSteps;
         var actionNames = environment.ActionFeature.Names ?? Enumerable.Range(0, environment.ActionFeature.ElementCount).Select(i => $"action[{i}]").ToList();
         var guard = new ActionGuard(actionNames, options.ActionLow, options.ActionHigh, options.ActionMagnitudeLimit);
+        var executor = new SimulatedChunkExecutor(policy, options.ChunkExecution, options.InferenceDelay, environment.Fps, options.ExecutionHorizon, actionNames);
         var trajectoryKeys = options.TrajectoryKeys ?? FindTrajectoryKeys(environment);
         string? videoDir = null;
         if (options.OutputDir is not null)
@@ -49,7 +50,8 @@ public static class Evaluator
             if (options.Videos > 0) Directory.CreateDirectory(videoDir = Path.Combine(options.OutputDir, "videos"));
         }
 
-        log.LogInformation("evaluating {Label} on {Env}: {Episodes} rollouts from seed {Seed}, at most {MaxSteps} steps each", label, options.Env, options.Episodes, options.Seed, maxSteps);
+        log.LogInformation("evaluating {Label} on {Env}: {Episodes} rollouts from seed {Seed}, at most {MaxSteps} steps each, chunks {Execution}, inference delay {Delay} ms",
+            label, options.Env, options.Episodes, options.Seed, maxSteps, options.ChunkExecution.Name(), options.InferenceDelay);
         var clock = Stopwatch.StartNew();
         var episodes = new List<EpisodeOutcome>(options.Episodes);
         var videos = new List<string>();
@@ -58,7 +60,7 @@ public static class Evaluator
             cancel.ThrowIfCancellationRequested();
             var seed = options.Seed + i;
             var videoPath = videoDir is not null && i < options.Videos ? Path.Combine(videoDir, $"episode_{i:D3}_seed_{seed}.mp4") : null;
-            var outcome = RunEpisode(policy, environment, guard, actionNames, trajectoryKeys, i, seed, maxSteps, videoPath, log, cancel);
+            var outcome = RunEpisode(policy, executor, environment, guard, actionNames, trajectoryKeys, i, seed, maxSteps, videoPath, log, cancel);
             if (videoPath is not null && File.Exists(videoPath)) videos.Add(videoPath);
             episodes.Add(outcome);
             if (outcome.InvalidAction is not null)
@@ -76,6 +78,8 @@ public static class Evaluator
             Ensemble = options.Ensemble.Select(Path.GetFullPath).ToList(),
             Env = options.Env,
             Seed = options.Seed,
+            ChunkExecution = options.ChunkExecution.Name(),
+            InferenceDelayMs = options.InferenceDelay.ToString(),
             Episodes = episodes,
             Seconds = clock.Elapsed.TotalSeconds,
         };
@@ -84,11 +88,14 @@ public static class Evaluator
         return result;
     }
 
-    private static EpisodeOutcome RunEpisode(IPolicy policy, IEnvironment environment, ActionGuard guard, IReadOnlyList<string> actionNames,
+    private static EpisodeOutcome RunEpisode(IPolicy policy, SimulatedChunkExecutor executor, IEnvironment environment, ActionGuard guard, IReadOnlyList<string> actionNames,
         IReadOnlyList<string>? trajectoryKeys, int index, int seed, int maxSteps, string? videoPath, ILogger log, CancellationToken cancel)
     {
         (policy as ISeededPolicy)?.Seed(seed);
         policy.Reset();
+        executor.Reset(seed);
+        var executed = new List<float[]>();
+        var newChunk = new List<bool>();
         var step = environment.Reset(seed);
         var condition = environment.Condition;
         var maxReward = step.Reward;
@@ -107,9 +114,12 @@ public static class Evaluator
         {
             cancel.ThrowIfCancellationRequested();
             float[]? action;
+            var fromNewChunk = false;
             try
             {
-                action = policy.SelectAction(step.Observation);
+                var next = executor.Next(step.Observation);
+                action = next.Action;
+                fromNewChunk = next.NewChunk;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -133,6 +143,8 @@ public static class Evaluator
                 break;
             }
             lastValid = action!;
+            executed.Add(action!);
+            newChunk.Add(fromNewChunk && executed.Count > 1);
             step = environment.Step(action);
             steps++;
             maxReward = Math.Max(maxReward, step.Reward);
@@ -151,6 +163,8 @@ public static class Evaluator
             Steps = steps,
             MaxReward = maxReward,
             InvalidAction = invalid,
+            HeldTicks = executor.HeldTicks,
+            Smoothness = ActionSmoothness.Of(executed, newChunk),
             Info = info,
             Trajectory = trajectory,
         };
