@@ -96,6 +96,7 @@ public static class Evaluator
         executor.Reset(seed);
         var executed = new List<float[]>();
         var newChunk = new List<bool>();
+        var chunks = 0;
         var step = environment.Reset(seed);
         var condition = environment.Condition;
         var maxReward = step.Reward;
@@ -144,7 +145,8 @@ public static class Evaluator
             }
             lastValid = action!;
             executed.Add(action!);
-            newChunk.Add(fromNewChunk && executed.Count > 1);
+            if (fromNewChunk) chunks++;
+            newChunk.Add(fromNewChunk && chunks > 1);
             step = environment.Step(action);
             steps++;
             maxReward = Math.Max(maxReward, step.Reward);
