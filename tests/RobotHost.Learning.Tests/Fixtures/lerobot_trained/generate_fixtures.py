@@ -256,12 +256,8 @@ def main():
     parser.add_argument("--case", action="append", required=True, help="NAME=TRAINING_OUTPUT (repeatable)")
     parser.add_argument("--commit", default=None, help="LeRobot commit recorded in the fixtures (default: git rev-parse)")
     args = parser.parse_args()
-    commit = args.commit
-    if commit is None:
-        try:
-            commit = subprocess.check_output(["git", "-C", str(args.lerobot), "rev-parse", "HEAD"], text=True).strip()
-        except (OSError, subprocess.CalledProcessError):
-            commit = "unknown"
+    git = subprocess.run(["git", "-C", str(args.lerobot), "rev-parse", "HEAD"], capture_output=True, text=True, check=False)
+    commit = args.commit or (git.stdout.strip() if git.returncode == 0 else "unknown")
     torch.set_num_threads(1)
     for case in args.case:
         name, _, folder = case.partition("=")
