@@ -60,6 +60,9 @@ public sealed class ActPolicyFactory : TrainablePolicyFactory<ActConfig>, ILeRob
     public LeRobotExportReport ExportLeRobot(LeRobotExportRequest request) => LeRobotActExporter.Export(request);
 
     /// <inheritdoc />
+    public LeRobotTrainingPlan PlanLeRobotTraining(PolicyConfig config, PolicyFeatures features) => LeRobotActExporter.TrainingPlan((ActConfig)config, features);
+
+    /// <inheritdoc />
     protected override PolicyModel CreateModel(ActConfig config, PolicyFeatures features) => new ActModel(config, features);
 
     /// <inheritdoc />

@@ -40,30 +40,58 @@ public static class LeRobotActExporter
         var (inputs, outputs) = LeRobotExport.Features(features);
         var mapping = LeRobotExport.NormalizationMapping(features, normalizer);
         var c = LeRobotExport.BaseConfig(LeRobotActImporter.LeRobotType, 1, inputs, outputs, mapping);
-        c["chunk_size"] = config.ChunkSize;
-        c["n_action_steps"] = config.NActionSteps;
         c["vision_backbone"] = "resnet18";
         c["pretrained_backbone_weights"] = null; // the trained backbone is in model.safetensors
         c["replace_final_stride_with_dilation"] = false;
-        c["pre_norm"] = config.PreNorm;
-        c["dim_model"] = config.DModel;
-        c["n_heads"] = config.NHeads;
-        c["dim_feedforward"] = config.DimFeedforward;
-        c["feedforward_activation"] = config.FeedforwardActivation;
-        c["n_encoder_layers"] = config.NEncoderLayers;
-        c["n_decoder_layers"] = config.NDecoderLayers;
-        c["use_vae"] = config.UseVae;
-        c["latent_dim"] = config.LatentDim;
-        c["n_vae_encoder_layers"] = config.NVaeEncoderLayers;
-        c["temporal_ensemble_coeff"] = config.TemporalEnsembleCoeff is { } coeff ? JsonValue.Create(coeff) : null;
-        c["dropout"] = config.Dropout;
-        c["kl_weight"] = config.KlWeight;
-        c["optimizer_lr"] = config.Lr;
-        c["optimizer_weight_decay"] = config.WeightDecay;
-        c["optimizer_lr_backbone"] = config.LrBackbone ?? config.Lr;
+        foreach (var (field, value) in PresetFields(config)) c[field] = value?.DeepClone();
         LeRobotExport.WriteConfig(output, c);
         LeRobotExport.WriteProcessors(output, inputs, outputs, mapping, features, config, normalizer);
         return new LeRobotExportReport(output, LeRobotActImporter.LeRobotType, tensors, notes);
+    }
+
+    /// <summary>LeRobot ACTConfig fields that carry a RobotHost config's settings (network shape, chunking, optimiser).</summary>
+    public static JsonObject PresetFields(ActConfig config) => new()
+    {
+        ["chunk_size"] = config.ChunkSize,
+        ["n_action_steps"] = config.NActionSteps,
+        ["pre_norm"] = config.PreNorm,
+        ["dim_model"] = config.DModel,
+        ["n_heads"] = config.NHeads,
+        ["dim_feedforward"] = config.DimFeedforward,
+        ["feedforward_activation"] = config.FeedforwardActivation,
+        ["n_encoder_layers"] = config.NEncoderLayers,
+        ["n_decoder_layers"] = config.NDecoderLayers,
+        ["use_vae"] = config.UseVae,
+        ["latent_dim"] = config.LatentDim,
+        ["n_vae_encoder_layers"] = config.NVaeEncoderLayers,
+        ["temporal_ensemble_coeff"] = config.TemporalEnsembleCoeff is { } coeff ? JsonValue.Create(coeff) : null,
+        ["dropout"] = config.Dropout,
+        ["kl_weight"] = config.KlWeight,
+        ["optimizer_lr"] = config.Lr,
+        ["optimizer_weight_decay"] = config.WeightDecay,
+        ["optimizer_lr_backbone"] = config.LrBackbone ?? config.Lr,
+    };
+
+    /// <summary>
+    /// The lerobot-train settings for <paramref name="config"/>: <see cref="PresetFields"/> (a null temporal ensembling
+    /// coefficient left to LeRobot's default, which is null) and notes on what LeRobot's ACT trains differently.
+    /// </summary>
+    public static LeRobotTrainingPlan TrainingPlan(ActConfig config, PolicyFeatures features)
+    {
+        var (fields, unmapped) = LeRobotExport.CommonTrainingPlan(config, features, Policy, lerobotGradClip: 10);
+        foreach (var (field, value) in PresetFields(config))
+            if (value is not null) fields[field] = value.DeepClone();
+        void Note(bool when, string field, string note) { if (when) unmapped.Add(new LeRobotUnmappedSetting(field, note)); }
+        const string backbone = "LeRobot's ACT trains the standard ResNet18 (width 64, 4 stages, frozen BatchNorm) from ImageNet weights";
+        Note(config.VisionBackboneWidth != 64, "vision_backbone_width", backbone);
+        Note(config.VisionBackboneStages != 4, "vision_backbone_stages", backbone);
+        Note(config.BackboneNorm != ResNetNorm.BatchNorm, "backbone_norm", backbone);
+        Note(config.PretrainedBackboneWeights is null, "pretrained_backbone_weights", backbone + " (RobotHost starts from scratch)");
+        Note(config.ImageKeypoints != 0, "image_keypoints", "LeRobot's ACT has no keypoint tokens");
+        Note(config.WarmupSteps != 0 || config.Scheduler != "constant", config.WarmupSteps != 0 ? "warmup_steps" : "scheduler", "LeRobot's ACT trains at a constant learning rate");
+        Note(config.Beta1 != 0.9 || config.Beta2 != 0.999 || config.AdamEps != 1e-8, "beta1", "LeRobot's ACT uses AdamW's default betas (0.9, 0.999) and eps 1e-8");
+        Note(config.PreNorm && config.UseVae && !config.VaeEncoderFinalNorm, "vae_encoder_final_norm", "LeRobot's pre-norm ACT always ends its VAE encoder with a LayerNorm");
+        return new LeRobotTrainingPlan(LeRobotActImporter.LeRobotType, fields.ToList(), unmapped);
     }
 
     /// <summary>Refuses settings that change the computation in a way LeRobot's ACT network cannot reproduce.</summary>

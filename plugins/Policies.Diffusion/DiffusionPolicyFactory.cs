@@ -39,6 +39,9 @@ public sealed class DiffusionPolicyFactory : GenerativePolicyFactory<DiffusionCo
     public LeRobotExportReport ExportLeRobot(LeRobotExportRequest request) => LeRobotDiffusionExporter.Export(request);
 
     /// <inheritdoc />
+    public LeRobotTrainingPlan PlanLeRobotTraining(PolicyConfig config, PolicyFeatures features) => LeRobotDiffusionExporter.TrainingPlan((DiffusionConfig)config, features);
+
+    /// <inheritdoc />
     protected override DiffusionConfig SmallPreset => Small;
 
     /// <inheritdoc />

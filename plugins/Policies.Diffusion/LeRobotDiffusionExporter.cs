@@ -38,45 +38,77 @@ public static class LeRobotDiffusionExporter
         var (inputs, outputs) = LeRobotExport.Features(features);
         var mapping = LeRobotExport.NormalizationMapping(features, normalizer);
         var c = LeRobotExport.BaseConfig(LeRobotDiffusionImporter.LeRobotType, config.NObsSteps, inputs, outputs, mapping);
-        c["horizon"] = config.Horizon;
-        c["n_action_steps"] = config.NActionSteps;
-        c["drop_n_last_frames"] = config.Horizon - config.NActionSteps - config.NObsSteps + 1;
         c["vision_backbone"] = "resnet18";
         c["resize_shape"] = null;
         c["crop_ratio"] = 1.0;
         c["crop_shape"] = crop is { } shape ? new JsonArray(shape.Height, shape.Width) : null;
         c["crop_is_random"] = true;
         c["pretrained_backbone_weights"] = null; // the trained backbone is in model.safetensors
-        c["use_group_norm"] = config.BackboneNorm == ResNetNorm.GroupNorm;
-        c["spatial_softmax_num_keypoints"] = config.SpatialKeypoints;
         c["use_separate_rgb_encoder_per_camera"] = true;
-        c["down_dims"] = new JsonArray(config.DownDims.Select(d => (JsonNode)d).ToArray());
-        c["kernel_size"] = config.KernelSize;
-        c["n_groups"] = config.NGroups;
-        c["diffusion_step_embed_dim"] = config.StepEmbedDim;
-        c["use_film_scale_modulation"] = config.UseFilmScaleModulation;
         c["gradient_checkpointing"] = false;
-        c["noise_scheduler_type"] = config.NoiseScheduler == "ddim" ? "DDIM" : "DDPM";
-        c["num_train_timesteps"] = config.NumTrainTimesteps;
-        c["beta_schedule"] = config.BetaSchedule == "linear" ? "linear" : "squaredcos_cap_v2";
-        c["beta_start"] = config.BetaStart;
-        c["beta_end"] = config.BetaEnd;
         c["prediction_type"] = "epsilon";
-        c["clip_sample"] = config.ClipSample;
-        c["clip_sample_range"] = config.ClipSampleRange;
-        c["num_inference_steps"] = config.NumInferenceSteps;
         c["compile_model"] = false;
         c["compile_mode"] = "reduce-overhead";
-        c["do_mask_loss_for_padding"] = config.MaskPaddedActions;
-        c["optimizer_lr"] = config.Lr;
-        c["optimizer_betas"] = new JsonArray(config.Beta1, config.Beta2);
-        c["optimizer_eps"] = config.AdamEps;
-        c["optimizer_weight_decay"] = config.WeightDecay;
+        foreach (var (field, value) in PresetFields(config)) c[field] = value?.DeepClone();
         c["scheduler_name"] = "cosine";
-        c["scheduler_warmup_steps"] = config.WarmupSteps;
         LeRobotExport.WriteConfig(output, c);
         LeRobotExport.WriteProcessors(output, inputs, outputs, mapping, features, config, normalizer);
         return new LeRobotExportReport(output, LeRobotDiffusionImporter.LeRobotType, tensors, notes);
+    }
+
+    /// <summary>LeRobot DiffusionConfig fields that carry a RobotHost config's settings (horizons, U-Net, schedule, optimiser).</summary>
+    public static JsonObject PresetFields(DiffusionConfig config) => new()
+    {
+        ["horizon"] = config.Horizon,
+        ["n_action_steps"] = config.NActionSteps,
+        ["drop_n_last_frames"] = config.Horizon - config.NActionSteps - config.NObsSteps + 1,
+        ["use_group_norm"] = config.BackboneNorm == ResNetNorm.GroupNorm,
+        ["spatial_softmax_num_keypoints"] = config.SpatialKeypoints,
+        ["down_dims"] = new JsonArray(config.DownDims.Select(d => (JsonNode)d).ToArray()),
+        ["kernel_size"] = config.KernelSize,
+        ["n_groups"] = config.NGroups,
+        ["diffusion_step_embed_dim"] = config.StepEmbedDim,
+        ["use_film_scale_modulation"] = config.UseFilmScaleModulation,
+        ["noise_scheduler_type"] = config.NoiseScheduler == "ddim" ? "DDIM" : "DDPM",
+        ["num_train_timesteps"] = config.NumTrainTimesteps,
+        ["beta_schedule"] = config.BetaSchedule == "linear" ? "linear" : "squaredcos_cap_v2",
+        ["beta_start"] = config.BetaStart,
+        ["beta_end"] = config.BetaEnd,
+        ["clip_sample"] = config.ClipSample,
+        ["clip_sample_range"] = config.ClipSampleRange,
+        ["num_inference_steps"] = config.NumInferenceSteps,
+        ["do_mask_loss_for_padding"] = config.MaskPaddedActions,
+        ["optimizer_lr"] = config.Lr,
+        ["optimizer_betas"] = new JsonArray(config.Beta1, config.Beta2),
+        ["optimizer_eps"] = config.AdamEps,
+        ["optimizer_weight_decay"] = config.WeightDecay,
+        ["scheduler_warmup_steps"] = config.WarmupSteps,
+    };
+
+    /// <summary>
+    /// The lerobot-train settings for <paramref name="config"/>: <see cref="PresetFields"/>, the crop in pixels (LeRobot's
+    /// crop_ratio only applies after a resize), the learning-rate schedule, and notes on what LeRobot trains differently.
+    /// </summary>
+    public static LeRobotTrainingPlan TrainingPlan(DiffusionConfig config, PolicyFeatures features)
+    {
+        var (fields, unmapped) = LeRobotExport.CommonTrainingPlan(config, features, Policy, lerobotGradClip: 10);
+        fields["n_obs_steps"] = config.NObsSteps;
+        foreach (var (field, value) in PresetFields(config)) fields[field] = value?.DeepClone();
+        if (features.Images.Count > 0)
+        {
+            var (h, w) = features.ImageSize(0);
+            var crop = config.CropShape is { } shape ? (Math.Min(h, shape[0]), Math.Min(w, shape[1]))
+                : config.CropRatio < 1 ? (Math.Max(1, (int)Math.Round(h * config.CropRatio)), Math.Max(1, (int)Math.Round(w * config.CropRatio))) : (h, w);
+            fields["crop_shape"] = crop == (h, w) ? null : new JsonArray(crop.Item1, crop.Item2);
+        }
+        fields["scheduler_name"] = config.Scheduler == "cosine" ? "cosine" : config.WarmupSteps > 0 ? "constant_with_warmup" : "constant";
+        void Note(bool when, string field, string note) { if (when) unmapped.Add(new LeRobotUnmappedSetting(field, note)); }
+        const string backbone = "LeRobot's Diffusion Policy trains the standard ResNet18 (width 64)";
+        Note(config.VisionBackboneWidth != 64, "vision_backbone_width", backbone);
+        Note(config.NGroups != 8, "n_groups", "LeRobot's final U-Net block keeps 8 groups");
+        Note(config.NoiseScheduler == "ddim" && (config.DdimEta != 0 || config.DdimClippedModelOutput), config.DdimEta != 0 ? "ddim_eta" : "ddim_clipped_model_output",
+            "LeRobot's DDIM samples with η = 0 and keeps the network's ε after clipping x₀ (the imported policy samples that way)");
+        return new LeRobotTrainingPlan(LeRobotDiffusionImporter.LeRobotType, fields.ToList(), unmapped);
     }
 
     /// <summary>SpatialSoftmax's grid over ResNet18's feature map of a <paramref name="crop"/>-sized image.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RobotHost.Plugins;
+using RobotHost.Sdk;
 using RobotHost.Training;
 
 namespace RobotHost.Cli;
@@ -8,8 +9,9 @@ namespace RobotHost.Cli;
 /// <summary>
 /// <c>robothost train --dataset DIR [--dataset MORE…] --policy KEY [--preset small] --steps N --out DIR [--resume]
 /// [--init-from CHECKPOINT] [--source-weight dagger=2…] [--batch-size B] [--device cpu|cuda] [--seed S] [--save-every N]
-/// [--set name=value…]</c>: trains a policy with a progress line on stderr (step, loss, it/s, ETA); Ctrl+C saves a
-/// partial checkpoint.
+/// [--set name=value…] [--backend robothost|lerobot [--run] [--gpus N]]</c>: trains a policy with a progress line on stderr (step, loss, it/s, ETA); Ctrl+C saves a
+/// partial checkpoint. With <c>--backend lerobot</c> it prints the equivalent <c>lerobot-train</c> command instead
+/// (<see cref="LeRobotTraining"/>) and with <c>--run</c> runs it and imports the result.
 /// </summary>
 public static class TrainCommand
 {
@@ -39,9 +41,12 @@ public static class TrainCommand
         var saveEvery = new Option<long>("--save-every") { Description = "Save a checkpoint every N steps (0: at the end only)", DefaultValueFactory = _ => 0 };
         var logEvery = new Option<long>("--log-every") { Description = "Log every N steps", DefaultValueFactory = _ => 10 };
         var set = new Option<string[]>("--set") { Description = "Config override name=value (repeatable), e.g. --set lr=3e-4 --set chunk_size=30", AllowMultipleArgumentsPerToken = false };
+        var backend = new Option<string>("--backend") { Description = "robothost (train here) or lerobot (print the equivalent lerobot-train command; --run runs it and imports the result)", DefaultValueFactory = _ => "robothost" };
+        var run = new Option<bool>("--run") { Description = "With --backend lerobot: run lerobot-train (on PATH) and import its checkpoint into --out/policy" };
+        var gpus = new Option<int>("--gpus") { Description = "With --backend lerobot: GPUs to train on (more than 1: accelerate launch --multi_gpu)", DefaultValueFactory = _ => 1 };
         var command = new Command("train", "Train a policy on a dataset: checkpoints, a JSONL log and a loss-curve PNG in the output folder")
         {
-            dataset, policy, preset, steps, output, resume, initFrom, sourceWeight, batch, device, seed, saveEvery, logEvery, set,
+            dataset, policy, preset, steps, output, resume, initFrom, sourceWeight, batch, device, seed, saveEvery, logEvery, set, backend, run, gpus,
         };
         command.SetAction(parse =>
         {
@@ -67,6 +72,13 @@ public static class TrainCommand
                     LogEvery = parse.GetValue(logEvery),
                     ConfigOverrides = ConfigBinder.ParseOptions(parse.GetValue(set)),
                 };
+                switch (parse.GetValue(backend))
+                {
+                    case "lerobot": return TrainWithLeRobot(session, options, parse.GetValue(gpus), parse.GetValue(run), stop.Token);
+                    case "robothost": break;
+                    case var other: throw new RobotHostException($"--backend must be robothost or lerobot, got '{other}'");
+                }
+                if (parse.GetValue(run) || parse.GetValue(gpus) != 1) throw new RobotHostException("--run and --gpus belong to --backend lerobot; add --backend lerobot or drop them");
                 var display = StageProgress.ForStderr();
                 var stage = $"train {options.PolicyKey}";
                 TrainResult result;
@@ -83,5 +95,17 @@ public static class TrainCommand
             });
         });
         return command;
+    }
+
+    private static int TrainWithLeRobot(HostSession session, TrainOptions options, int gpus, bool run, CancellationToken cancel)
+    {
+        var command = LeRobotTraining.Plan(session, options, gpus);
+        foreach (var note in command.Notes) Console.Error.WriteLine($"note: {note}");
+        Console.WriteLine(command.ShellLine);
+        if (!run) return 0;
+        var report = LeRobotTraining.Run(session, command, options, cancel);
+        Console.Error.WriteLine($"imported LeRobot's checkpoint as {report.PolicyType} checkpoint {report.Output}");
+        Console.WriteLine(report.Output);
+        return 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RobotHost.Learning.Data;
@@ -56,6 +57,41 @@ public static class LeRobotExport
         if (config.CropPadding > 0 || config.ColorJitter > 0 || config.StateNoise > 0)
             notes.Add($"crop_padding, color_jitter and state_noise are RobotHost training augmentations; LeRobot's {policy} does not apply them when it fine-tunes");
         return notes;
+    }
+
+    /// <summary>
+    /// The <c>--policy.&lt;field&gt;</c> values every policy shares (device, normalisation) and the RobotHost settings
+    /// LeRobot's training has no field for, for <c>train --backend lerobot</c>.
+    /// </summary>
+    /// <param name="config">The RobotHost config.</param>
+    /// <param name="features">Its features (the dataset's).</param>
+    /// <param name="policy">LeRobot's name of the policy, for the notes.</param>
+    /// <param name="lerobotGradClip">The gradient-norm clip of LeRobot's optimiser preset for the policy.</param>
+    public static (JsonObject Fields, List<LeRobotUnmappedSetting> Unmapped) CommonTrainingPlan(PolicyConfig config, PolicyFeatures features, string policy, double lerobotGradClip)
+    {
+        var fields = new JsonObject
+        {
+            ["device"] = config.Device,
+            ["normalization_mapping"] = new JsonObject
+            {
+                ["VISUAL"] = "MEAN_STD",
+                ["STATE"] = ModeName(config.StateNormalization),
+                ["ACTION"] = ModeName(config.ActionNormalization),
+            },
+            ["push_to_hub"] = false,
+        };
+        var unmapped = new List<LeRobotUnmappedSetting>();
+        void Note(bool when, string field, string note) { if (when) unmapped.Add(new LeRobotUnmappedSetting(field, note)); }
+        Note(config.ImageMean is not null, "image_mean", $"LeRobot's {policy} normalises images with the dataset's statistics");
+        Note(config.Optimizer != "adamw", "optimizer", $"LeRobot's {policy} trains with AdamW");
+        Note(config.GradClipNorm != lerobotGradClip, "grad_clip_norm", string.Create(CultureInfo.InvariantCulture, $"LeRobot's {policy} preset clips the gradient norm at {lerobotGradClip}"));
+        Note(config.UseEma, "use_ema", $"LeRobot's {policy} keeps no weight average");
+        Note(config.CropPadding > 0, "crop_padding", "LeRobot has no random-shift augmentation; --dataset.image_transforms.enable=true adds its colour/affine ones");
+        Note(config.ColorJitter > 0, "color_jitter", "LeRobot's equivalent is --dataset.image_transforms.enable=true (its own jitter ranges)");
+        Note(config.StateNoise > 0, "state_noise", $"LeRobot's {policy} adds no state noise");
+        Note(config.Cameras is not null, "cameras", "LeRobot uses every camera of the dataset");
+        Note(!config.UseState || features.State is null, "use_state", "LeRobot reads observation.state when the dataset has it");
+        return (fields, unmapped);
     }
 
     /// <summary>The error for a checkpoint setting LeRobot's network cannot express.</summary>

@@ -19,7 +19,24 @@ public interface ILeRobotPolicyImporter
     /// <summary>Writes the RobotHost checkpoint <see cref="LeRobotExportRequest.Checkpoint"/> as a LeRobot pretrained_model folder.</summary>
     /// <exception cref="Sdk.RobotHostException">The checkpoint is missing or invalid, or uses a setting LeRobot's network cannot express (the message names the field and the fix).</exception>
     LeRobotExportReport ExportLeRobot(LeRobotExportRequest request);
+
+    /// <summary>
+    /// The LeRobot policy settings that train what <paramref name="config"/> describes (<c>robothost train --backend
+    /// lerobot</c>): LeRobot config field → value, and the RobotHost settings LeRobot has no field for.
+    /// </summary>
+    LeRobotTrainingPlan PlanLeRobotTraining(PolicyConfig config, PolicyFeatures features);
 }
+
+/// <summary>The <c>--policy.&lt;field&gt;</c> values of a <c>lerobot-train</c> run equivalent to a RobotHost config.</summary>
+/// <param name="LeRobotType">LeRobot's <c>--policy.type</c>.</param>
+/// <param name="Fields">LeRobot config field → value (JSON), in LeRobot's field order.</param>
+/// <param name="Unmapped">RobotHost config fields whose value LeRobot cannot train with, and what LeRobot does instead.</param>
+public sealed record LeRobotTrainingPlan(string LeRobotType, IReadOnlyList<KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>> Fields, IReadOnlyList<LeRobotUnmappedSetting> Unmapped);
+
+/// <summary>A RobotHost config field LeRobot's training has no equivalent for.</summary>
+/// <param name="Field">The RobotHost field (snake_case, as <c>--set</c> names it).</param>
+/// <param name="Note">What LeRobot does instead.</param>
+public sealed record LeRobotUnmappedSetting(string Field, string Note);
 
 /// <summary>What to import and where.</summary>
 public sealed record LeRobotImportRequest

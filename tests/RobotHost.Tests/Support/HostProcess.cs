@@ -16,7 +16,7 @@ internal static class HostProcess
     public static string HostDll => Path.Combine(RepoPaths.HostBinDirectory, "robothost.dll");
 
     /// <summary>Starts robothost with <paramref name="args"/>; ROBOTHOST_HOME points at <paramref name="home"/>.</summary>
-    public static Process Start(string home, IEnumerable<string> args, bool redirectInput = false)
+    public static Process Start(string home, IEnumerable<string> args, bool redirectInput = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,13 +28,14 @@ internal static class HostProcess
         start.ArgumentList.Add(HostDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["ROBOTHOST_HOME"] = home;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
     /// <summary>Runs robothost to completion (or kills it after <paramref name="timeout"/> and fails).</summary>
-    public static HostRun Run(string home, IEnumerable<string> args, TimeSpan? timeout = null)
+    public static HostRun Run(string home, IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(home, args);
+        using var process = Start(home, args, environment: environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(3)))
