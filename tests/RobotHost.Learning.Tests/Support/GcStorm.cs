@@ -17,13 +17,15 @@ internal sealed class GcStorm : IDisposable
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
-                Collections++;
+                Interlocked.Increment(ref _collections);
             }
         }) { IsBackground = true, Name = "gc-storm" };
         _thread.Start();
     }
 
-    public int Collections { get; private set; }
+    private int _collections;
+
+    public int Collections => Volatile.Read(ref _collections);
 
     public void Dispose()
     {
