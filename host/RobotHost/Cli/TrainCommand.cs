@@ -74,7 +74,7 @@ public static class TrainCommand
                 };
                 switch (parse.GetValue(backend))
                 {
-                    case "lerobot": return TrainWithLeRobot(session, options, parse.GetValue(gpus), parse.GetValue(run), stop.Token);
+                    case LeRobotTraining.BackendName: return TrainWithLeRobot(session, options, parse.GetValue(gpus), parse.GetValue(run), stop.Token);
                     case "robothost": break;
                     case var other: throw new RobotHostException($"--backend must be robothost or lerobot, got '{other}'");
                 }

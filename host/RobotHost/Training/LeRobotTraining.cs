@@ -18,8 +18,11 @@ public static class LeRobotTraining
     /// <summary>LeRobot's training entry point, which <c>--run</c> looks for on PATH.</summary>
     public const string Executable = "lerobot-train";
 
+    /// <summary>The backend's name on the command line (<c>--backend lerobot</c>): the LeRobot framework, not a plugin.</summary>
+    public const string BackendName = "lerobot";
+
     /// <summary>Where LeRobot writes its run inside <c>--out</c>.</summary>
-    public const string RunFolder = "lerobot";
+    public const string RunFolder = BackendName;
 
     /// <summary>Where the imported RobotHost checkpoint goes inside <c>--out</c>.</summary>
     public const string ImportFolder = "policy";

@@ -9,7 +9,9 @@ namespace RobotHost.Tests.Plugins;
 /// lines, no string literal is exactly a plugin's key (or the <c>so10</c>/<c>so_10</c> fragment a robot-type test
 /// would use). Keys inside longer literals (help texts and messages naming an example) are words for people, not
 /// tests. Allowed: defaults — a line with <c>DefaultValueFactory</c>, an options property default
-/// (<c>{ get; init; } = "…"</c>) or a member named <c>Default…</c>. And the host assembly references no plugin assembly.
+/// (<c>{ get; init; } = "…"</c>) or a member named <c>Default…</c>. One more: the name of the external LeRobot trainer
+/// (<c>train --backend lerobot</c>), declared once as <c>BackendName</c>, which is LeRobot the framework and no plugin.
+/// And the host assembly references no plugin assembly.
 /// </summary>
 public sealed class HostKnowsNoPluginTests
 {
@@ -20,7 +22,7 @@ public sealed class HostKnowsNoPluginTests
     ];
 
     private static readonly Regex Literal = new("\"((?:[^\"\\\\]|\\\\.)*)\"", RegexOptions.Compiled);
-    private static readonly Regex Default = new(@"DefaultValueFactory|\{ get; init; \} = ""|\bDefault\w* =", RegexOptions.Compiled);
+    private static readonly Regex Default = new(@"DefaultValueFactory|\{ get; init; \} = ""|\bDefault\w* =|\bconst string BackendName =", RegexOptions.Compiled);
 
     /// <summary>Every code line of host/ that tests a plugin by key, as "file:line: text".</summary>
     public static IReadOnlyList<string> Violations(string hostRoot, IReadOnlyCollection<string> keys)
