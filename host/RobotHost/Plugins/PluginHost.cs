@@ -3,6 +3,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
+using RobotHost.Learning;
 using RobotHost.Sdk;
 
 namespace RobotHost.Plugins;
@@ -113,6 +114,14 @@ public sealed class PluginHost
             throw new PluginLoadException($"it was built against RobotHost.Sdk {sdkVersion.Major}.{sdkVersion.Minor}, but this host has SDK {SdkVersion.Text}; rebuild the plugin against RobotHost.Sdk {SdkVersion.Major}.x");
         if (sdkVersion.Minor > SdkVersion.Minor)
             throw new PluginLoadException($"it needs RobotHost.Sdk {sdkVersion.Major}.{sdkVersion.Minor}, newer than this host's SDK {SdkVersion.Text}; update RobotHost");
+        // RobotHost.Learning is shared with the host like the SDK (one libtorch binding per process), so it is checked the same way.
+        if (ReadReferencedVersion(assemblyPath, LearningAssemblyName) is { } learning)
+        {
+            if (learning.Major != LearningVersion.Major)
+                throw new PluginLoadException($"it was built against RobotHost.Learning {learning.Major}.{learning.Minor}, but this host has RobotHost.Learning {LearningVersion.Text}; rebuild the plugin against RobotHost.Learning {LearningVersion.Major}.x");
+            if (learning.Minor > LearningVersion.Minor)
+                throw new PluginLoadException($"it needs RobotHost.Learning {learning.Major}.{learning.Minor}, newer than this host's {LearningVersion.Text}; update RobotHost");
+        }
         var ownTorch = Directory.EnumerateFiles(folder, "libtorch*.so*").FirstOrDefault();
         if (ownTorch is not null)
             throw new PluginLoadException($"its folder carries its own libtorch ({Path.GetFileName(ownTorch)}); two libtorch copies abort the process. Reference TorchSharp with ExcludeAssets=\"runtime;native\" and rebuild");
@@ -154,8 +163,14 @@ public sealed class PluginHost
         }
     }
 
+    private static readonly string LearningAssemblyName = typeof(LearningVersion).Assembly.GetName().Name!;
+
     /// <summary>Reads which RobotHost.Sdk version an assembly references, without loading it.</summary>
-    internal static Version? ReadReferencedSdkVersion(string assemblyPath)
+    internal static Version? ReadReferencedSdkVersion(string assemblyPath) =>
+        ReadReferencedVersion(assemblyPath, typeof(IPluginModule).Assembly.GetName().Name!);
+
+    /// <summary>Reads which version of <paramref name="referencedName"/> an assembly references (null: none), without loading it.</summary>
+    internal static Version? ReadReferencedVersion(string assemblyPath, string referencedName)
     {
         using var stream = File.OpenRead(assemblyPath);
         using var pe = new PEReader(stream);
@@ -164,7 +179,7 @@ public sealed class PluginHost
         foreach (var handle in metadata.AssemblyReferences)
         {
             var reference = metadata.GetAssemblyReference(handle);
-            if (metadata.GetString(reference.Name) == typeof(IPluginModule).Assembly.GetName().Name)
+            if (metadata.GetString(reference.Name) == referencedName)
                 return reference.Version;
         }
         return null;

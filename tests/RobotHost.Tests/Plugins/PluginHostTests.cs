@@ -42,6 +42,18 @@ public sealed class PluginHostTests : IDisposable
             public sealed class Module : IPluginModule { public void Register(IPluginRegistry registry) { } }
             """, MetadataReference.CreateFromFile(otherSdkPath));
 
+        // A policy plugin built against another major of the shared learning library (RobotHost.Learning 2.0).
+        var otherLearningPath = Path.Combine(RepoPaths.NewTempDirectory("learning2"), "RobotHost.Learning.dll");
+        PluginFixtureBuilder.Compile("RobotHost.Learning", """
+            [assembly: System.Reflection.AssemblyVersion("2.0.0.0")]
+            namespace RobotHost.Learning;
+            public static class TorchRuntime { public static void Initialize() { } }
+            """, otherLearningPath);
+        PluginFixtureBuilder.CompilePlugin(_dir, "Fixture.NewLearning", """
+            using RobotHost.Sdk;
+            public sealed class Module : IPluginModule { public void Register(IPluginRegistry registry) => RobotHost.Learning.TorchRuntime.Initialize(); }
+            """, PluginFixtureBuilder.Sdk, PluginFixtureBuilder.Logging, MetadataReference.CreateFromFile(otherLearningPath));
+
         // A plugin that needs a library its folder lacks.
         var helperPath = Path.Combine(RepoPaths.NewTempDirectory("helper"), "Fixture.MotorMath.dll");
         PluginFixtureBuilder.Compile("Fixture.MotorMath", "namespace Fixture.MotorMath; public static class Gains { public static int P => 16; }", helperPath);
@@ -82,7 +94,9 @@ public sealed class PluginHostTests : IDisposable
         Assert.Contains("Fixture.MotorMath", Failure("Fixture.MissingDep"));
         Assert.Contains("dependency", Failure("Fixture.MissingDep"));
         Assert.Contains("not a valid .NET assembly", Failure("Fixture.Garbage"));
-        Assert.Equal(4, host.Failures.Count);
+        Assert.Contains("built against RobotHost.Learning 2.0", Failure("Fixture.NewLearning"));
+        Assert.Contains($"rebuild the plugin against RobotHost.Learning {RobotHost.Learning.LearningVersion.Major}.x", Failure("Fixture.NewLearning"));
+        Assert.Equal(5, host.Failures.Count);
 
         // The good plugin is usable after the failures: the host went on.
         var catalog = new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, _dir));
