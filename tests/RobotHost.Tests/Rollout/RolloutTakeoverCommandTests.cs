@@ -24,7 +24,7 @@ public sealed class RolloutTakeoverCommandTests
         static string Options(string flag, IReadOnlyDictionary<string, string> options) => string.Join(' ', options.Select(o => $"{flag} '{o.Key}={o.Value}'"));
         var command = $"ROBOTHOST_HOME='{home}' dotnet '{HostProcess.HostDll}' rollout --plugins '{RepoPaths.PluginDirectory}' --checkpoint '{checkpoint}' " +
             $"--robot so101_follower {Options("--robot-option", arm.RobotOptions)} --teleop so101_leader {Options("--teleop-option", leaderOptions)} " +
-            $"--root '{root}' --episodes 1 --duration 60 --fps 30 --max-step 5 --watchdog-ms 500 >'{home}/stdout.txt' 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'";
+            $"--root '{root}' --episodes 1 --duration 60 --fps 30 --max-step 5 --watchdog-ms 2000 >'{home}/stdout.txt' 2>'{home}/stderr.txt'; echo EXITED $? > '{home}/exit.txt'";
         var name = $"rh-takeover-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24];
         var exit = Path.Combine(home, "exit.txt");
         string Log() => $"stderr: {(File.Exists(Path.Combine(home, "stderr.txt")) ? File.ReadAllText(Path.Combine(home, "stderr.txt")) : "(none)")}";
