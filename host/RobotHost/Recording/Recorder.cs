@@ -45,6 +45,10 @@ public sealed class Recorder
         new(FeatureKeys.Source, "int64", [1], null),
     ];
 
+    /// <summary>Who produced a recorded frame's action: its <see cref="FeatureKeys.Source"/> value, or a demonstration when the column is absent.</summary>
+    public static FrameSource SourceOf(IReadOnlyDictionary<string, float[]> values) =>
+        values.TryGetValue(FeatureKeys.Source, out var code) && code.Length > 0 ? (FrameSource)(int)code[0] : FrameSource.Demo;
+
     /// <summary>
     /// Creates the rig (or environment) and the dataset from the session's plugins by key, records, and releases
     /// everything it created. See <see cref="RecordOptions"/>.

@@ -1,3 +1,4 @@
+using RobotHost.Recording;
 using RobotHost.Sdk;
 
 namespace RobotHost.Rollout;
@@ -20,8 +21,7 @@ public sealed record CorrectionCounts(int Episodes, int CorrectedEpisodes, long 
             long inEpisode = 0;
             for (var i = episode.FromIndex; i < episode.ToIndex; i++)
             {
-                var values = reader.GetFrame(i, withImages: false).Values;
-                var source = values.TryGetValue(FeatureKeys.Source, out var code) && code.Length > 0 ? (FrameSource)(int)code[0] : FrameSource.Demo;
+                var source = Recorder.SourceOf(reader.GetFrame(i, withImages: false).Values);
                 if (source == FrameSource.Takeover) inEpisode++;
                 else if (source == FrameSource.Policy) policy++;
             }

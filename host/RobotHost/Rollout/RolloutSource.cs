@@ -11,13 +11,6 @@ namespace RobotHost.Rollout;
 /// </summary>
 internal sealed class RolloutSource : IFrameSource
 {
-    /// <summary>The per-frame columns that say who drove.</summary>
-    public static IReadOnlyList<FeatureSpec> SourceFeatures { get; } =
-    [
-        new(FeatureKeys.Intervention, "bool", [1], null),
-        new(FeatureKeys.Source, "int64", [1], null),
-    ];
-
     private readonly RolloutRunner _runner;
     private readonly Rig _rig;
     private readonly IReadOnlyList<string> _stateNames;
@@ -46,7 +39,7 @@ internal sealed class RolloutSource : IFrameSource
         }
         var features = new List<FeatureSpec> { robot.StateFeature, robot.ActionFeature };
         features.AddRange(rig.Cameras.Select(c => FeatureSpec.Video(FeatureKeys.Image(c.Name), c.Height, c.Width)));
-        features.AddRange(SourceFeatures);
+        features.AddRange(Recorder.SourceFeatures);
         Schema = new DatasetSchema(robot.RobotType, 0, features);
     }
 

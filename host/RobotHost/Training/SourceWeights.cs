@@ -1,4 +1,5 @@
 using System.Globalization;
+using RobotHost.Recording;
 using RobotHost.Sdk;
 
 namespace RobotHost.Training;
@@ -70,7 +71,7 @@ public static class SourceWeights
             for (var t = 0; t < length; t++)
             {
                 var values = reader.GetFrame(episode.FromIndex + t, withImages: false).Values;
-                source[t] = values.TryGetValue(FeatureKeys.Source, out var code) && code.Length > 0 ? (FrameSource)(int)code[0] : FrameSource.Demo;
+                source[t] = Recorder.SourceOf(values);
                 var intervened = !values.TryGetValue(FeatureKeys.Intervention, out var flag) || flag.Length == 0 || flag[0] != 0;
                 executedLabel[t] = source[t] != FrameSource.Dagger || intervened;
                 counts[source[t]] = counts.GetValueOrDefault(source[t]) + 1;
