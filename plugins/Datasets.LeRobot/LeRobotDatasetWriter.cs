@@ -8,11 +8,12 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 
 /// <summary>
 /// Appends episodes to a LeRobot v3.0 dataset. Frame rows of the current episode stay in memory while each
-/// camera streams into its own ffmpeg encoder (a segment under <c>.partial/episode-*/</c>); <see cref="SaveEpisode"/>
-/// appends the rows as one row group, the segments onto the concatenated mp4s and one row to meta/episodes, then
+/// camera streams into its own ffmpeg encoder (a fragmented-MP4 segment under <c>.partial/episode-*/</c>);
+/// <see cref="SaveEpisode"/> appends the rows as one row group, the segments' fragments onto the cameras' mp4s
+/// (<see cref="FragmentedMp4"/>) and one row to meta/episodes, then
 /// rewrites the small meta files (tasks, stats, info) — all through <see cref="CommitJournal"/>, so a kill at any
-/// moment leaves every saved episode readable. A parquet append is a tail patch (the new row group and footer), not a
-/// copy of the file; files roll over past their size limit or after <see cref="LeRobotLayout.EpisodesPerFile"/>
+/// moment leaves every saved episode readable. A parquet or video append is a tail patch (the new row group and
+/// footer, the new fragments), not a copy of the file; meta/episodes is rewritten whole as one small row group; files roll over past their size limit or after <see cref="LeRobotLayout.EpisodesPerFile"/>
 /// episodes, so what a save writes does not grow with the dataset.
 /// </summary>
 public sealed class LeRobotDatasetWriter : IDatasetWriter
@@ -30,6 +31,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
     private Dictionary<string, FeatureStats> _stats;
     private FileCursor _dataCursor;
     private FileCursor _metaCursor;
+    private readonly List<IDictionary<string, object?>> _metaRows = [];
     private long _totalFrames;
 
     // The episode being recorded.
@@ -140,8 +142,10 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
                 writer._totalFrames = last.ToIndex;
                 writer._dataCursor = new FileCursor(last.DataChunk, last.DataFile, true,
                     episodes.Count(e => (e.DataChunk, e.DataFile) == (last.DataChunk, last.DataFile)));
-                writer._metaCursor = new FileCursor(last.MetaChunk, last.MetaFile, true,
-                    episodes.Count(e => (e.MetaChunk, e.MetaFile) == (last.MetaChunk, last.MetaFile)));
+                // The current meta/episodes file is rewritten whole from rows held in memory (see SaveEpisode); a
+                // resumed writer does not hold the rows of the last file, so it starts the next one.
+                var (metaChunk, metaFile) = LeRobotLayout.Next(last.MetaChunk, last.MetaFile);
+                writer._metaCursor = new FileCursor(metaChunk, metaFile, false);
                 foreach (var (key, v) in last.Videos)
                     writer._videoCursors[key] = new VideoCursor(v.Chunk, v.File, v.ToTimestamp, true,
                         episodes.Count(e => e.Videos.TryGetValue(key, out var o) && (o.Chunk, o.File) == (v.Chunk, v.File)));
@@ -231,37 +235,43 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         var dataCursor = Advance(_dataCursor, LeRobotLayout.DataFile, estimatedBytes, _dataFilesSizeInMb);
         renames.Add(StageParquet(dataCursor, LeRobotLayout.DataFile(dataCursor.Chunk, dataCursor.File), "data", _frameSchema, rows));
 
-        // Videos: the episode's segment goes onto the end of the camera's current file.
+        // Videos: the episode's fragments go onto the end of the camera's current file (a tail patch, as the data).
         var videoPlacement = new Dictionary<string, (VideoCursor Cursor, double From, double To)>();
-        var concats = new List<(IReadOnlyList<(string Path, double Duration)> Parts, string Output)>();
         foreach (var f in Schema.VisualFeatures)
         {
             var segment = _encoders[f.Key].OutputPath;
             var duration = (double)length / Schema.Fps;
             var cursor = _videoCursors[f.Key];
-            var existing = Path.Combine(Root, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File));
-            if (cursor.Exists && ((new FileInfo(existing).Length + new FileInfo(segment).Length) / 1048576.0 >= _videoFilesSizeInMb || cursor.Episodes >= LeRobotLayout.EpisodesPerFile))
-            {
-                var (chunk, file) = LeRobotLayout.Next(cursor.Chunk, cursor.File);
-                cursor = new VideoCursor(chunk, file, 0, false);
-            }
-            var final = LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File);
-            string temp;
+            byte[]? fragments = null;
             if (cursor.Exists)
             {
-                temp = TempPath(f.Key + ".mp4");
-                concats.Add(([(Path.Combine(Root, final), cursor.Duration), (segment, duration)], temp));
+                var existing = Path.Combine(Root, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File));
+                var size = new FileInfo(existing).Length;
+                if ((size + new FileInfo(segment).Length) / 1048576.0 < _videoFilesSizeInMb && cursor.Episodes < LeRobotLayout.EpisodesPerFile)
+                {
+                    fragments = FragmentedMp4.Append(FragmentedMp4.Read(existing), segment, cursor.Duration);
+                    // A file that cannot take fragments (written without them, or by another encoder) is closed.
+                    if (fragments is null) _logger.LogInformation("Video {File} cannot be appended to without re-muxing it; episode {Episode} starts a new file", existing, episodeIndex);
+                }
+                if (fragments is null)
+                {
+                    var (chunk, file) = LeRobotLayout.Next(cursor.Chunk, cursor.File);
+                    cursor = new VideoCursor(chunk, file, 0, false);
+                }
+                else
+                {
+                    var tail = TempPath(f.Key + ".tail");
+                    using (var stream = new FileStream(tail, FileMode.Create, FileAccess.Write))
+                    {
+                        stream.Write(fragments);
+                        stream.Flush(flushToDisk: true);
+                    }
+                    renames.Add(new CommitJournal.Entry(tail, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File), size));
+                }
             }
-            else
-            {
-                temp = segment;
-            }
-            renames.Add(new CommitJournal.Entry(temp, final));
+            if (fragments is null) renames.Add(new CommitJournal.Entry(segment, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File)));
             videoPlacement[f.Key] = (cursor with { Duration = cursor.Duration + duration, Exists = true, Episodes = cursor.Episodes + 1 }, cursor.Duration, cursor.Duration + duration);
         }
-        // Every camera in one ffmpeg run: the join is mostly process start, so the pause between episodes does not
-        // grow with the number of cameras.
-        _video.ConcatMany(concats);
         var joinMs = timing.Elapsed.TotalMilliseconds - encodersMs;
 
         // Statistics of this episode, then of the dataset.
@@ -297,7 +307,13 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
         foreach (var (key, s) in episodeStats) AddStatsColumns(episodeRow, key, s, Schema.Features.Any(f => f.Key == key && f.IsVisual));
         episodeRow["meta/episodes/chunk_index"] = (long)metaCursor.Chunk;
         episodeRow["meta/episodes/file_index"] = (long)metaCursor.File;
-        var metaEntry = StageParquet(metaCursor, LeRobotLayout.EpisodesFile(metaCursor.Chunk, metaCursor.File), "episodes", _episodeSchema, [episodeRow]);
+        // meta/episodes is written whole, as one row group, from the rows of its file held in memory. Appended as a
+        // row group per episode, as the data is, its footer would grow by the statistics columns of every feature
+        // (~14 KB per episode) and each save would rewrite all of it; one row group keeps the footer one size and
+        // the rows themselves are a few hundred bytes each.
+        var metaTemp = TempPath("episodes.parquet");
+        ParquetTables.Write(metaTemp, _episodeSchema, metaCursor.Exists ? [.. _metaRows, episodeRow] : [episodeRow]);
+        var metaEntry = new CommitJournal.Entry(metaTemp, LeRobotLayout.EpisodesFile(metaCursor.Chunk, metaCursor.File));
 
         if (newTask)
         {
@@ -324,12 +340,14 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
 
         _dataCursor = dataCursor with { Exists = true, Episodes = dataCursor.Episodes + 1 };
         _metaCursor = metaCursor with { Exists = true, Episodes = metaCursor.Episodes + 1 };
+        if (!metaCursor.Exists) _metaRows.Clear();
+        _metaRows.Add(episodeRow);
         foreach (var (key, placement) in videoPlacement) _videoCursors[key] = placement.Cursor;
         _stats = datasetStats;
         _totalFrames += length;
         EpisodeCount = episodeIndex + 1;
         ClearEpisode();
-        _logger.LogInformation("Saved episode {Episode} ({Frames} frames, task '{Task}') to {Root} in {Ms:F0} ms (encoders {EncodersMs:F0}, video join {JoinMs:F0}, tables and commit {CommitMs:F0})",
+        _logger.LogInformation("Saved episode {Episode} ({Frames} frames, task '{Task}') to {Root} in {Ms:F0} ms (encoders {EncodersMs:F0}, video append {JoinMs:F0}, tables and commit {CommitMs:F0})",
             episodeIndex, length, task, Root, timing.Elapsed.TotalMilliseconds, encodersMs, joinMs, timing.Elapsed.TotalMilliseconds - encodersMs - joinMs);
         return episodeIndex;
     }

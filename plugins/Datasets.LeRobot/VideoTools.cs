@@ -55,70 +55,8 @@ public sealed partial class VideoTools
     {
         if (width % 2 != 0 || height % 2 != 0)
             throw new RobotHostException($"camera frames of {width}×{height} cannot be encoded as yuv420p; use an even width and height");
-        var args = $"-hide_banner -nostdin -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -r {fps} -i pipe:0 {EncoderArguments(codec)} -r {fps} -movflags +faststart -y \"{outputPath}\"";
+        var args = $"-hide_banner -nostdin -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -r {fps} -i pipe:0 {EncoderArguments(codec)} -r {fps} {FragmentedMp4.MuxerArguments} -y \"{outputPath}\"";
         return new SegmentEncoder(Start(args, redirectInput: true), outputPath, width * height * 3);
-    }
-
-    /// <summary>
-    /// Joins mp4 files without re-encoding. Each part's duration is given so the next part starts exactly where the
-    /// previous one ends (frames stay at k / fps; the concat demuxer alone drifts by a few ticks per join).
-    /// </summary>
-    public void Concat(IReadOnlyList<(string Path, double Duration)> parts, string outputPath)
-    {
-        var list = outputPath + ".txt";
-        File.WriteAllText(list, ConcatList(parts));
-        try
-        {
-            Run($"-hide_banner -nostdin -v error -f concat -safe 0 -i \"{list}\" -c copy -movflags +faststart -y \"{outputPath}\"", parts[0].Path);
-        }
-        finally
-        {
-            File.Delete(list);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="Concat"/> for several outputs (one per camera) in a single ffmpeg run: on a loaded machine the process
-    /// start (0.4–0.7 s here, ffmpeg links a hundred libraries) costs more than copying the packets.
-    /// </summary>
-    public void ConcatMany(IReadOnlyList<(IReadOnlyList<(string Path, double Duration)> Parts, string Output)> joins)
-    {
-        if (joins.Count == 0) return;
-        if (joins.Count == 1)
-        {
-            Concat(joins[0].Parts, joins[0].Output);
-            return;
-        }
-        var lists = new List<string>();
-        try
-        {
-            var inputs = new StringBuilder();
-            var outputs = new StringBuilder();
-            for (var i = 0; i < joins.Count; i++)
-            {
-                var list = joins[i].Output + ".txt";
-                File.WriteAllText(list, ConcatList(joins[i].Parts));
-                lists.Add(list);
-                inputs.Append(CultureInfo.InvariantCulture, $"-f concat -safe 0 -i \"{list}\" ");
-                outputs.Append(CultureInfo.InvariantCulture, $"-map {i} -c copy -movflags +faststart -y \"{joins[i].Output}\" ");
-            }
-            Run($"-hide_banner -nostdin -v error {inputs}{outputs}", joins[0].Parts[0].Path);
-        }
-        finally
-        {
-            foreach (var list in lists) File.Delete(list);
-        }
-    }
-
-    private static string ConcatList(IReadOnlyList<(string Path, double Duration)> parts)
-    {
-        var text = new StringBuilder();
-        foreach (var (path, duration) in parts)
-        {
-            text.Append("file '").Append(Path.GetFullPath(path).Replace("'", "'\\''")).Append("'\n");
-            text.Append("duration ").Append(duration.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        }
-        return text.ToString();
     }
 
     /// <summary>Re-encodes a video to another codec (e.g. h264 → av1 for publishing), keeping frame times.</summary>

@@ -3,9 +3,11 @@ using RobotHost.Sdk;
 namespace RobotHost.Plugins.Datasets.LeRobot.Tests;
 
 /// <summary>
-/// Growth without slowdown: appending rolls data and meta/episodes files over (meta by its 1 MB size limit, data after
-/// <see cref="LeRobotLayout.EpisodesPerFile"/> episodes), the dataset reads back completely, and what each save writes
-/// — a byte count, not a time — stays bounded as the dataset grows.
+/// Growth without slowdown: appending rolls data and meta/episodes files over after
+/// <see cref="LeRobotLayout.EpisodesPerFile"/> episodes, a meta/episodes file stays small (one row group, not one per
+/// episode with every feature's statistics in its footer), a resumed recording continues in a new meta/episodes file,
+/// the dataset reads back completely, and what each save writes — a byte count, not a time — stays bounded as the
+/// dataset grows.
 /// </summary>
 public sealed class RolloverTests
 {
@@ -29,9 +31,9 @@ public sealed class RolloverTests
             .Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["data/chunk-000/file-000.parquet", "data/chunk-000/file-001.parquet"], Files("data"));
         var metaFiles = Files("meta/episodes");
-        Assert.True(metaFiles.Length >= 3, $"meta/episodes did not roll over by size: {string.Join(", ", metaFiles)}");
-        // A file rolls over when one more episode (its average so far) would pass the limit.
-        Assert.All(metaFiles, f => Assert.True(new FileInfo(Path.Combine(root, f)).Length < 1.02 * 1048576, $"{f} is well past the 1 MB limit"));
+        Assert.Equal(["meta/episodes/chunk-000/file-000.parquet", "meta/episodes/chunk-000/file-001.parquet"], metaFiles);
+        // 100 rows of statistics columns: tens of KB. One row group per episode made it ~1.5 MB, mostly footer.
+        Assert.All(metaFiles, f => Assert.True(new FileInfo(Path.Combine(root, f)).Length < 256 * 1024, $"{f} is {new FileInfo(Path.Combine(root, f)).Length} bytes for at most 100 episodes"));
 
         using var reader = LeRobotDatasetReader.Open(root);
         Assert.Equal(episodes * length, reader.TotalFrames);
@@ -56,13 +58,21 @@ public sealed class RolloverTests
             Assert.Equal(SyntheticDataset.Action(i), frame.Values[FeatureKeys.Action]);
         }
 
-        // A save writes the episode's rows and the files' footers, not copies of files that grow with the dataset:
-        // the second half of the saves writes no more than the first half did (each half spans a whole meta/episodes
-        // file, whose footer is most of what a save writes; a copy would write the whole data file each time).
-        var early = written.Take(episodes / 2).Max();
-        var late = written.Skip(episodes / 2).Max();
-        Assert.True(late <= early * 1.2, $"bytes written per save grew with the dataset: max {early} in the first half of the saves, {late} in the second half");
+        // A save writes the episode's rows, the data file's footer and the small meta/episodes file, not copies of
+        // files that grow with the dataset: the first 20 saves into the second pair of files write no more than the
+        // first 20 saves into the first pair did (a copy would write the whole data file each time).
+        var early = written.Take(20).Max();
+        var late = written.Skip(LeRobotLayout.EpisodesPerFile).Take(20).Max();
+        Assert.True(late <= early * 1.2, $"bytes written per save grew with the dataset: max {early} in saves 0–19, {late} in saves 100–119");
         var dataOnDisk = Files("data").Sum(f => new FileInfo(Path.Combine(root, f)).Length);
         Assert.True(written[^1] < dataOnDisk, $"the last save wrote {written[^1]} bytes, as much as all {dataOnDisk} bytes of frame data");
+
+        // Resumed: the episode rows of the last meta/episodes file are not in memory, so a new file starts; every
+        // episode before and after reads back.
+        using (var resumed = LeRobotDatasetWriter.Resume(root)) SyntheticDataset.Append(resumed, [length, length]);
+        Assert.Equal(3, Files("meta/episodes").Length);
+        using var again = LeRobotDatasetReader.Open(root);
+        Assert.Equal(Enumerable.Range(0, episodes + 2), again.EpisodeRecords.Select(r => r.EpisodeIndex));
+        Assert.Equal(SyntheticDataset.Action((episodes + 2L) * length - 1), again.GetFrame(again.TotalFrames - 1, withImages: false).Values[FeatureKeys.Action]);
     }
 }
