@@ -23,11 +23,21 @@ public sealed class ScriptPlots(Func<string, string> resolve)
     }
 
     /// <summary>Line plot of one series against given x values.</summary>
-    public string Line(string file, string title, IReadOnlyList<double> xs, IReadOnlyList<double> ys, string xLabel = "", string yLabel = "")
+    public string Line(string file, string title, IReadOnlyList<double> xs, IReadOnlyList<double> ys, string xLabel = "", string yLabel = "") =>
+        Lines(file, title, xs, new Dictionary<string, IReadOnlyList<double>> { [""] = ys }, xLabel, yLabel);
+
+    /// <summary>Named series against shared x values (e.g. success per strategy against delay), with markers and a legend.</summary>
+    public string Lines(string file, string title, IReadOnlyList<double> xs, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string xLabel = "", string yLabel = "")
     {
         var plot = new Plot();
-        var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
-        line.MarkerSize = 0;
+        foreach (var (name, ys) in series)
+        {
+            if (ys.Count != xs.Count) throw new Sdk.RobotHostException($"line plot '{file}': series '{name}' has {ys.Count} values for {xs.Count} x values");
+            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
+            line.MarkerSize = series.Count > 1 ? 6 : 0;
+            line.LegendText = name;
+        }
+        if (series.Count > 1) plot.ShowLegend();
         return Save(plot, file, title, xLabel, yLabel);
     }
 
