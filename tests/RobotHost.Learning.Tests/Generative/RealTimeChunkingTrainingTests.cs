@@ -115,9 +115,17 @@ public sealed class RealTimeChunkingTrainingTests
             using var onTrainer = PolicyTrainer.Create(factory, conditioned, data, new TrainerOptions { TotalSteps = 2, Seed = 1 });
             Assert.Equal(3, FirstConvolutionInputs(((GenerativePolicyModel)onTrainer.Model).Unet));
             var onOutput = Path.Combine(output, "on");
-            onTrainer.SaveCheckpoint(onOutput);
+            var onCheckpoint = onTrainer.SaveCheckpoint(onOutput);
             using var onLoaded = factory.Load(onOutput, new GenerativeTestContext(onOutput));
             Assert.Equal("conditioning", ((PolicyRuntime)onLoaded).RealTimeChunkingMethod);
+            if (family == "diffusion")
+            {
+                // LeRobot's Diffusion Policy has no input for the mask: export refuses, in one line naming the field.
+                var refused = Assert.Throws<RobotHostException>(() => Diffusion.ExportLeRobot(new LeRobotExportRequest { Checkpoint = onCheckpoint, Output = Path.Combine(output, "lerobot") })).Message;
+                Assert.Contains("rtc_training_max_delay = 3", refused);
+                Assert.DoesNotContain('\n', refused);
+                Assert.False(Directory.Exists(Path.Combine(output, "lerobot")));
+            }
         }
         finally
         {
