@@ -8,7 +8,8 @@ namespace RobotHost.Plugins.Policies.Diffusion;
 /// <summary>
 /// ε-prediction training (Ho et al., 2020): noise the normalised action sequence to a random step of the schedule,
 /// predict the noise from the noisy sequence, the step and the observation window; MSE. Inference: DDIM or DDPM
-/// from seeded noise.
+/// from seeded noise; real-time chunking guides the predicted noise toward the previous chunk
+/// (<see cref="NoisePrediction"/>), or, with <see cref="GenerativePolicyConfig.RtcTrainingMaxDelay"/>, conditions on it.
 /// </summary>
 public sealed class DiffusionModel : GenerativePolicyModel
 {
@@ -46,12 +47,23 @@ public sealed class DiffusionModel : GenerativePolicyModel
         var noise = randn_like(actions);
         var steps = randint(0, _schedule.TrainSteps, [actions.shape[0]], device: actions.device);
         var noisy = _schedule.AddNoise(actions, noise, steps);
-        var predicted = Unet.call(noisy, steps.to_type(float32), condition);
-        var loss = ReduceLoss((predicted - noise).pow(2), batch);
+        var committed = TrainingPrefixMask(actions.shape[0], actions.device);
+        var predicted = Denoise(noisy, steps.to_type(float32), condition, actions, committed);
+        var loss = ReduceLoss((predicted - noise).pow(2), batch, committed);
         return new PolicyLoss(loss, new Dictionary<string, double> { ["mse"] = loss.item<float>() });
     }
 
     /// <inheritdoc />
-    public override Tensor PredictActionChunk(PolicyBatch observation) =>
-        SampleChunk(observation, SamplerOverride ?? _sampler, t => t, clip: null);
+    protected override IActionSampler Sampler => SamplerOverride ?? _sampler;
+
+    /// <inheritdoc />
+    protected override IGuidedPrediction PredictionForm => _form ??= new NoisePrediction(_schedule);
+
+    private NoisePrediction? _form;
+
+    /// <inheritdoc />
+    protected override Tensor NetworkTime(Tensor samplerTime) => samplerTime;
+
+    /// <inheritdoc />
+    protected override double? FinalClip => null;
 }

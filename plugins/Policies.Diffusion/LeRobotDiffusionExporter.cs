@@ -106,6 +106,7 @@ public static class LeRobotDiffusionExporter
         const string backbone = "LeRobot's Diffusion Policy trains the standard ResNet18 (width 64)";
         Note(config.VisionBackboneWidth != 64, "vision_backbone_width", backbone);
         Note(config.NGroups != 8, "n_groups", "LeRobot's final U-Net block keeps 8 groups");
+        Note(config.RtcTrainingMaxDelay > 0, "rtc_training_max_delay", "LeRobot's Diffusion Policy has no input for committed actions; it trains the plain network");
         Note(config.NoiseScheduler == "ddim" && (config.DdimEta != 0 || config.DdimClippedModelOutput), config.DdimEta != 0 ? "ddim_eta" : "ddim_clipped_model_output",
             "LeRobot's DDIM samples with η = 0 and keeps the network's ε after clipping x₀ (the imported policy samples that way)");
         return new LeRobotTrainingPlan(LeRobotDiffusionImporter.LeRobotType, fields.ToList(), unmapped);
@@ -127,6 +128,8 @@ public static class LeRobotDiffusionExporter
         RobotHostException Unsupported(string field, object value, string fix) =>
             LeRobotExport.Unsupported(directory, Policy, field, Convert.ToString(value, CultureInfo.InvariantCulture)!, fix);
         var file = Path.Combine(directory, PolicyCheckpoint.ConfigFile);
+        if (config.RtcTrainingMaxDelay > 0)
+            throw Unsupported("rtc_training_max_delay", config.RtcTrainingMaxDelay, "its U-Net reads the committed-action mask as an extra input, which LeRobot's Diffusion Policy has not; export a model trained with rtc_training_max_delay 0 (inference-time rtc needs no retraining)");
         if (config.VisionBackboneWidth != 64) throw Unsupported("vision_backbone_width", config.VisionBackboneWidth, "LeRobot's Diffusion Policy has the standard ResNet18; train with --set vision_backbone_width=64 to export");
         if (config.NGroups != 8) throw Unsupported("n_groups", config.NGroups, "LeRobot's final U-Net block keeps 8 groups whatever n_groups says; train with --set n_groups=8 to export");
         var factor = 1 << config.DownDims.Count;

@@ -7,7 +7,8 @@ namespace RobotHost.Plugins.Policies.FlowMatching;
 
 /// <summary>
 /// Conditional flow matching: regress the U-Net on the constant velocity x₁ − x₀ of the straight path at a random
-/// time; sample by Euler or midpoint integration from seeded noise.
+/// time; sample by Euler or midpoint integration from seeded noise; real-time chunking guides the velocity toward the
+/// previous chunk (<see cref="FlowVelocity"/>), or, with <see cref="GenerativePolicyConfig.RtcTrainingMaxDelay"/>, conditions on it.
 /// </summary>
 public sealed class FlowMatchingModel : GenerativePolicyModel
 {
@@ -41,19 +42,21 @@ public sealed class FlowMatchingModel : GenerativePolicyModel
         // Global RNG: the trainer seeds it per step, so a resumed run draws the same noise and times.
         var noise = randn_like(data);
         var t = _path.SampleTimes(data.shape[0], data.device);
-        var predicted = Unet.call(FlowMatchingPath.Interpolate(noise, data, t), t * TimeEmbeddingScale, condition);
-        var loss = ReduceLoss((predicted - FlowMatchingPath.TargetVelocity(noise, data)).pow(2), batch);
+        var committed = TrainingPrefixMask(data.shape[0], data.device);
+        var predicted = Denoise(FlowMatchingPath.Interpolate(noise, data, t), t * TimeEmbeddingScale, condition, data, committed);
+        var loss = ReduceLoss((predicted - FlowMatchingPath.TargetVelocity(noise, data)).pow(2), batch, committed);
         return new PolicyLoss(loss, new Dictionary<string, double> { ["mse"] = loss.item<float>() });
     }
 
     /// <inheritdoc />
-    public override Tensor PredictActionChunk(PolicyBatch observation) =>
-        SampleChunk(observation, SamplerOverride ?? _sampler, t => t * TimeEmbeddingScale, _config.ClipSample ? 1.0 : null);
-
-    /// <summary>Real-time chunking: the Euler or midpoint integration is guided toward the previous chunk.</summary>
-    public override bool SupportsGuidance => true;
+    protected override IActionSampler Sampler => SamplerOverride ?? _sampler;
 
     /// <inheritdoc />
-    public override Tensor PredictActionChunk(PolicyBatch observation, ActionPrefix prefix) =>
-        SampleChunk(observation, SamplerOverride ?? _sampler, t => t * TimeEmbeddingScale, _config.ClipSample ? 1.0 : null, prefix);
+    protected override IGuidedPrediction PredictionForm => FlowVelocity.Instance;
+
+    /// <inheritdoc />
+    protected override Tensor NetworkTime(Tensor samplerTime) => samplerTime * TimeEmbeddingScale;
+
+    /// <inheritdoc />
+    protected override double? FinalClip => _config.ClipSample ? 1.0 : null;
 }

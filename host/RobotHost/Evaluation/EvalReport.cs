@@ -57,7 +57,7 @@ public static class EvalReport
         text.AppendLine($"average max reward {result.AverageMaxReward:F3}" +
                         (result.Collisions is { } c2 ? $", collisions {c2}/{result.EpisodeCount}" : "") +
                         (result.InvalidActionEpisodes > 0 ? $", invalid-action rollouts {result.InvalidActionEpisodes}" : ""));
-        text.AppendLine($"chunks {result.ChunkExecution}, inference delay {result.InferenceDelayMs} ms, held {result.HeldTicks} ticks; {result.Smoothness}");
+        text.AppendLine($"chunks {result.ChunkExecution}{(result.RtcMethod is { } method ? $" ({method})" : "")}, inference delay {result.InferenceDelayMs} ms, held {result.HeldTicks} ticks; {result.Smoothness}");
         return text.ToString();
     }
 }

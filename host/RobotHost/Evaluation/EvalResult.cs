@@ -24,6 +24,13 @@ public sealed record EvalResult
     /// <summary>How chunks were executed: <c>sync</c>, <c>async</c> or <c>rtc</c>.</summary>
     public string ChunkExecution { get; init; } = "sync";
 
+    /// <summary>
+    /// With <c>rtc</c>, how each new chunk was made to continue the executing one: <c>guidance</c> (sampling steered
+    /// toward it) or <c>conditioning</c> (a model trained with <c>rtc_training_max_delay</c> given its committed
+    /// actions); null otherwise.
+    /// </summary>
+    public string? RtcMethod { get; init; }
+
     /// <summary>The simulated inference delay in milliseconds (<c>0</c>, <c>150</c>, <c>uniform:100-200</c>).</summary>
     public string InferenceDelayMs { get; init; } = "0";
 

@@ -79,6 +79,7 @@ public static class Evaluator
             Env = options.Env,
             Seed = options.Seed,
             ChunkExecution = options.ChunkExecution.Name(),
+            RtcMethod = options.ChunkExecution == ChunkExecution.Rtc ? RtcMethodOf(policy) : null,
             InferenceDelayMs = options.InferenceDelay.ToString(),
             Episodes = episodes,
             Seconds = clock.Elapsed.TotalSeconds,
@@ -87,6 +88,9 @@ public static class Evaluator
         log.LogInformation("{Result}", result.ToString());
         return result;
     }
+
+    /// <summary>How a policy continues the executing chunk under rtc: its model's method, else guidance (what <see cref="IChunkPolicy.PredictChunk"/> promises).</summary>
+    private static string RtcMethodOf(IPolicy policy) => (policy as Learning.Policies.PolicyRuntime)?.RealTimeChunkingMethod ?? "guidance";
 
     private static EpisodeOutcome RunEpisode(IPolicy policy, SimulatedChunkExecutor executor, IEnvironment environment, ActionGuard guard, IReadOnlyList<string> actionNames,
         IReadOnlyList<string>? trajectoryKeys, int index, int seed, int maxSteps, string? videoPath, ILogger log, CancellationToken cancel)

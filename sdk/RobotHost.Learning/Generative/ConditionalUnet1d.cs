@@ -31,7 +31,7 @@ public sealed class ConditionalUnet1d : nn.Module<Tensor, Tensor, Tensor?, Tenso
 
         stepEncoder = new StepEncoder(config.StepEmbedDim);
         var dims = config.DownDims;
-        var inOut = new List<(int In, int Out)> { (config.ActionDim, dims[0]) };
+        var inOut = new List<(int In, int Out)> { (config.ActionDim + config.ConditioningChannels, dims[0]) };
         for (var i = 1; i < dims.Count; i++) inOut.Add((dims[i - 1], dims[i]));
 
         down = new ModuleList<UnetLevel>();
@@ -63,13 +63,16 @@ public sealed class ConditionalUnet1d : nn.Module<Tensor, Tensor, Tensor?, Tenso
     public ConditionalUnet1dConfig Config => _config;
 
     /// <summary>
-    /// sample (B, T, A), step (B,) — diffusion step index or scaled flow time, as floats —, globalCondition (B, D) or
+    /// sample (B, T, A + <see cref="ConditionalUnet1dConfig.ConditioningChannels"/>), step (B,) — diffusion step index or scaled flow time, as floats —, globalCondition (B, D) or
     /// null when <see cref="ConditionalUnet1dConfig.GlobalConditionDim"/> is 0 → prediction (B, T, A).
     /// </summary>
     public override Tensor forward(Tensor sample, Tensor step, Tensor? globalCondition)
     {
         if (sample.shape[1] % _config.HorizonMultiple != 0)
             throw new ArgumentException($"sequence length {sample.shape[1]} must be a multiple of {_config.HorizonMultiple} for DownDims of {_config.DownDims.Count} levels");
+        var channels = _config.ActionDim + _config.ConditioningChannels;
+        if (sample.shape[2] != channels)
+            throw new ArgumentException($"the U-Net reads {channels} channels per step ({_config.ActionDim} actions + {_config.ConditioningChannels} conditioning), got {sample.shape[2]}");
         using var scope = NewDisposeScope();
         var x = sample.transpose(1, 2);
         var condition = stepEncoder.forward(step);

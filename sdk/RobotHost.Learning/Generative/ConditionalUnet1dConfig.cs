@@ -9,6 +9,12 @@ public sealed record ConditionalUnet1dConfig
     /// <summary>Channels of the sequence being denoised (the action dimension).</summary>
     public required int ActionDim { get; init; }
 
+    /// <summary>
+    /// Extra input channels read beside the sample and not predicted (1: the mask of committed actions of
+    /// training-time real-time chunking); 0, the default, is the plain network.
+    /// </summary>
+    public int ConditioningChannels { get; init; }
+
     /// <summary>Width of the flattened observation features used for FiLM conditioning (0: unconditional).</summary>
     public required int GlobalConditionDim { get; init; }
 
@@ -34,6 +40,7 @@ public sealed record ConditionalUnet1dConfig
     public void Validate()
     {
         if (ActionDim <= 0) throw new ArgumentException($"ActionDim must be positive, got {ActionDim}");
+        if (ConditioningChannels < 0) throw new ArgumentException($"ConditioningChannels must be ≥ 0, got {ConditioningChannels}");
         if (GlobalConditionDim < 0) throw new ArgumentException($"GlobalConditionDim must be ≥ 0, got {GlobalConditionDim}");
         if (DownDims.Count == 0) throw new ArgumentException("DownDims needs at least one level, e.g. [64, 128, 256]");
         foreach (var d in DownDims)

@@ -87,6 +87,24 @@ public abstract record GenerativePolicyConfig : PolicyConfig
     /// <summary>Real-time chunking: clip β of the guidance weight.</summary>
     public double RtcMaxGuidanceWeight { get; init; } = 5.0;
 
+    /// <summary>
+    /// Training-time real-time chunking: the longest inference delay, in control ticks, simulated while training (0:
+    /// off). Each sample commits its first d actions from the current frame on, d drawn from
+    /// <see cref="RtcTrainingDelayDistribution"/> on 0 … this: the network gets them clean, with a mask channel marking
+    /// them, and they leave the loss. A chunk computed with a committed prefix then starts with it and continues it
+    /// without guidance. Changes the network's input (not exportable to LeRobot).
+    /// </summary>
+    public int RtcTrainingMaxDelay { get; init; }
+
+    /// <summary>Delay distributions of training-time real-time chunking: uniform on 0 … max, or exponentially decreasing.</summary>
+    public static readonly IReadOnlyList<string> TrainingDelayDistributions = ["uniform", "exp"];
+
+    /// <summary>
+    /// Training-time real-time chunking: the distribution of the simulated delay d on 0 … <see cref="RtcTrainingMaxDelay"/>:
+    /// <c>uniform</c>, or <c>exp</c> (P(d) ∝ e^(−2d/max): short delays more often, d = max e² ≈ 7.4 times rarer than d = 0).
+    /// </summary>
+    public string RtcTrainingDelayDistribution { get; init; } = "uniform";
+
     /// <summary>The real-time chunking sampler options of this config (the execution horizon resolved).</summary>
     public RealTimeChunkingConfig RealTimeChunking() => new()
     {
@@ -102,6 +120,10 @@ public abstract record GenerativePolicyConfig : PolicyConfig
         foreach (var p in new RealTimeChunkingConfig { ExecutionHorizon = RtcExecutionHorizon, MaskSchedule = RtcMaskSchedule, MaxGuidanceWeight = RtcMaxGuidanceWeight }.Validate()) yield return p;
         if (RtcExecutionHorizon > Horizon - NObsSteps + 1)
             yield return $"rtc_execution_horizon must be at most the executed chunk, horizon − n_obs_steps + 1 = {Horizon - NObsSteps + 1}, got {RtcExecutionHorizon}";
+        if (RtcTrainingMaxDelay < 0 || RtcTrainingMaxDelay >= Math.Max(1, Horizon - NObsSteps + 1))
+            yield return $"rtc_training_max_delay must be 0 (off) or a number of ticks below the executed chunk, horizon − n_obs_steps + 1 = {Horizon - NObsSteps + 1}, got {RtcTrainingMaxDelay}; set it to the longest inference delay you expect, in ticks";
+        if (!TrainingDelayDistributions.Contains(RtcTrainingDelayDistribution))
+            yield return $"rtc_training_delay_distribution must be one of {string.Join(", ", TrainingDelayDistributions)}, got '{RtcTrainingDelayDistribution}'";
         if (NObsSteps < 1) yield return $"n_obs_steps must be ≥ 1, got {NObsSteps}";
         if (Horizon < 1) yield return $"horizon must be ≥ 1, got {Horizon}";
         var multiple = 1 << Math.Max(0, DownDims.Count - 1);
@@ -128,5 +150,6 @@ public abstract record GenerativePolicyConfig : PolicyConfig
         GroupCount = NGroups,
         StepEmbedDim = StepEmbedDim,
         FilmScaleModulation = UseFilmScaleModulation,
+        ConditioningChannels = RtcTrainingMaxDelay > 0 ? 1 : 0,
     };
 }

@@ -131,40 +131,117 @@ public abstract class GenerativePolicyModel : PolicyModel
     /// <summary>The policy's generator, for samplers that add noise along the way.</summary>
     protected Generator SamplingGenerator => _sampling;
 
-    /// <summary>The mean of an element-wise loss [B, T, A], optionally without padded actions.</summary>
-    protected Tensor ReduceLoss(Tensor elementwise, PolicyBatch batch)
+    /// <summary>
+    /// The mean of an element-wise loss [B, T, A], optionally without padded actions and without the
+    /// <paramref name="committed"/> positions [B, T, 1] of training-time real-time chunking (given, not predicted).
+    /// </summary>
+    protected Tensor ReduceLoss(Tensor elementwise, PolicyBatch batch, Tensor? committed = null)
     {
-        if (!_config.MaskPaddedActions) return elementwise.mean();
-        var valid = batch.RequireActionIsPad().logical_not().unsqueeze(-1).to(elementwise.dtype);
+        if (!_config.MaskPaddedActions && committed is null) return elementwise.mean();
+        var valid = _config.MaskPaddedActions
+            ? batch.RequireActionIsPad().logical_not().unsqueeze(-1).to(elementwise.dtype)
+            : ones(elementwise.shape[0], elementwise.shape[1], 1, dtype: elementwise.dtype, device: elementwise.device);
+        if (committed is not null) valid = valid * (1 - committed.to(elementwise.dtype));
         return (elementwise * valid).sum() / (valid.sum() * elementwise.shape[2]).clamp_min(1);
     }
 
+    /// <summary>True when the network was trained with committed prefixes (training-time real-time chunking) and so takes their mask as an extra input channel.</summary>
+    public bool ConditionsOnPrefix => _config.RtcTrainingMaxDelay > 0;
+
+    /// <summary>
+    /// Training-time real-time chunking: the mask [B, horizon, 1] of the committed actions of each sample, ones at the
+    /// d positions from the current frame on (sequence index n_obs − 1), d drawn per sample from
+    /// <see cref="GenerativePolicyConfig.RtcTrainingDelayDistribution"/> on 0 … <see cref="GenerativePolicyConfig.RtcTrainingMaxDelay"/>
+    /// (d = 0, no prefix, included); null when the option is off. Draws from the global generator, which the trainer
+    /// seeds per step.
+    /// </summary>
+    protected Tensor? TrainingPrefixMask(long batch, Device device)
+    {
+        if (!ConditionsOnPrefix) return null;
+        using var scope = NewDisposeScope();
+        var max = _config.RtcTrainingMaxDelay;
+        var delays = _config.RtcTrainingDelayDistribution == "exp"
+            ? multinomial(exp(arange(max + 1, dtype: float32) * (-2.0 / max)), batch, replacement: true)
+            : randint(0, max + 1, [batch]);
+        var positions = arange(_config.Horizon).unsqueeze(0) - (_config.NObsSteps - 1);
+        var mask = positions.ge(0).logical_and(positions.lt(delays.unsqueeze(1)));
+        return mask.unsqueeze(-1).to(float32).to(device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Calls the U-Net on <paramref name="sample"/>; a network trained with committed prefixes gets the sample with the
+    /// positions of <paramref name="mask"/> [B, T, 1] replaced by <paramref name="committed"/> and the mask as an extra
+    /// channel (no mask: nothing committed).
+    /// </summary>
+    protected Tensor Denoise(Tensor sample, Tensor networkTime, Tensor condition, Tensor? committed = null, Tensor? mask = null)
+    {
+        if (!ConditionsOnPrefix) return unet.call(sample, networkTime, condition);
+        using var scope = NewDisposeScope();
+        mask ??= zeros(sample.shape[0], sample.shape[1], 1, dtype: sample.dtype, device: sample.device);
+        var input = committed is null ? sample : sample * (1 - mask) + committed * mask;
+        return unet.call(cat([input, mask.expand(sample.shape[0], -1, -1).to(sample.dtype)], -1), networkTime, condition).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The sampler <see cref="PredictActionChunk(PolicyBatch)"/> runs.</summary>
+    protected abstract IActionSampler Sampler { get; }
+
+    /// <summary>What the network predicts, for guiding it toward a previous chunk.</summary>
+    protected abstract IGuidedPrediction PredictionForm { get; }
+
+    /// <summary>The network's time input for a sampler time (B,).</summary>
+    protected abstract Tensor NetworkTime(Tensor samplerTime);
+
+    /// <summary>Clamp of the final sample in normalised units, or null.</summary>
+    protected abstract double? FinalClip { get; }
+
+    /// <inheritdoc />
+    public override Tensor PredictActionChunk(PolicyBatch observation) => SampleChunk(observation, Sampler, NetworkTime, FinalClip);
+
+    /// <summary>Real-time chunking: guided sampling, or conditioning for a network trained with committed prefixes.</summary>
+    public override bool SupportsGuidance => true;
+
+    /// <inheritdoc />
+    public override string? RealTimeChunkingMethod => ConditionsOnPrefix ? "conditioning" : "guidance";
+
+    /// <inheritdoc />
+    public override Tensor PredictActionChunk(PolicyBatch observation, ActionPrefix prefix) => SampleChunk(observation, Sampler, NetworkTime, FinalClip, prefix);
+
     /// <summary>
     /// Runs <paramref name="sampler"/> from fresh seeded noise and returns the chunk from the current frame on. With
-    /// <paramref name="prefix"/> (flow samplers only: time 0 is noise, the network a velocity), every step is guided
-    /// toward the prefix under <see cref="GenerativePolicyConfig.RealTimeChunking"/>'s soft mask, and the chunk's
-    /// first <see cref="ActionPrefix.Frozen"/> actions are replaced by the prefix's.
+    /// <paramref name="prefix"/>, the chunk's first <see cref="ActionPrefix.Frozen"/> actions are the prefix's, and the
+    /// rest continues it: a network trained with committed prefixes gets the frozen actions as input at every step (no
+    /// guidance computed); otherwise every step is guided toward the prefix (<see cref="PredictionForm"/>) under
+    /// <see cref="GenerativePolicyConfig.RealTimeChunking"/>'s soft mask.
     /// </summary>
     protected Tensor SampleChunk(PolicyBatch observation, IActionSampler sampler, Func<Tensor, Tensor> networkTime, double? clip, ActionPrefix? prefix = null)
     {
         using var scope = NewDisposeScope();
         var condition = GlobalCondition(observation);
         var noise = InitialNoise(observation.Size, condition.device);
-        DenoisingNetwork network = (x, t) => unet.call(x, networkTime(t), condition);
         var current = _config.NObsSteps - 1; // frame n_obs − 1 of the sequence is the current one (LeRobot's generate_actions)
         var frozen = 0;
+        Tensor? committed = null, mask = null;
+        DenoisingNetwork network = (x, t) => Denoise(x, networkTime(t), condition, committed, mask);
         if (prefix is not null)
         {
             var given = (int)Math.Min(prefix.Actions.shape[1], ChunkLength);
             frozen = Math.Clamp(prefix.Frozen, 0, given);
-            var rtc = _config.RealTimeChunking();
-            var overlapEnd = Math.Max(Math.Min(given, ChunkLength - rtc.ExecutionHorizon), frozen);
-            var chunkWeights = rtc.Weights(frozen, overlapEnd, ChunkLength);
-            var sequenceWeights = new float[_config.Horizon];
-            Array.Copy(chunkWeights, 0, sequenceWeights, current, ChunkLength);
             var target = zeros_like(noise);
             target.narrow(1, current, given).copy_(prefix.Actions.narrow(1, 0, given).to(noise.dtype).to(noise.device));
-            network = PrefixGuidance.Guide(network, target, tensor(sequenceWeights, [1, _config.Horizon, 1]).to(noise.device), rtc.MaxGuidanceWeight);
+            if (ConditionsOnPrefix)
+            {
+                var committedPositions = new float[_config.Horizon];
+                Array.Fill(committedPositions, 1f, current, frozen);
+                (committed, mask) = (target, tensor(committedPositions, [1, _config.Horizon, 1]).to(noise.device));
+            }
+            else
+            {
+                var rtc = _config.RealTimeChunking();
+                var overlapEnd = Math.Max(Math.Min(given, ChunkLength - rtc.ExecutionHorizon), frozen);
+                var sequenceWeights = new float[_config.Horizon];
+                Array.Copy(rtc.Weights(frozen, overlapEnd, ChunkLength), 0, sequenceWeights, current, ChunkLength);
+                network = PrefixGuidance.Guide(network, target, tensor(sequenceWeights, [1, _config.Horizon, 1]).to(noise.device), rtc.MaxGuidanceWeight, PredictionForm);
+            }
         }
         var sample = sampler.Sample(network, noise, _sampling, InjectedNoise is { } injected ? injected.NextStep : null);
         if (clip is { } c) sample = sample.clamp(-c, c);

@@ -53,6 +53,13 @@ public abstract class PolicyModel : nn.Module
     public virtual bool SupportsGuidance => false;
 
     /// <summary>
+    /// How <see cref="PredictActionChunk(PolicyBatch, ActionPrefix)"/> makes a chunk continue the previous one:
+    /// <c>guidance</c> (sampling steered toward it), <c>conditioning</c> (a network trained with committed prefixes
+    /// takes them as input), or null when the model cannot.
+    /// </summary>
+    public virtual string? RealTimeChunkingMethod => SupportsGuidance ? "guidance" : null;
+
+    /// <summary>
     /// Like <see cref="PredictActionChunk(PolicyBatch)"/>, but the chunk starts with exactly <see cref="ActionPrefix.Frozen"/>
     /// actions of <paramref name="prefix"/> and is guided to agree with the rest of it (real-time chunking).
     /// </summary>

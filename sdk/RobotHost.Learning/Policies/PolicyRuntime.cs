@@ -79,6 +79,9 @@ public class PolicyRuntime : IChunkPolicy, ISeededPolicy
     /// <inheritdoc />
     public bool SupportsGuidance => _model.SupportsGuidance;
 
+    /// <summary>How a guided chunk continues the previous one (<see cref="PolicyModel.RealTimeChunkingMethod"/>): <c>guidance</c>, <c>conditioning</c>, or null.</summary>
+    public string? RealTimeChunkingMethod => _model.RealTimeChunkingMethod;
+
     /// <inheritdoc />
     public void Observe(Observation observation)
     {

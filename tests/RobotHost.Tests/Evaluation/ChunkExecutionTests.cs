@@ -56,7 +56,10 @@ public sealed class ChunkExecutionTests
     {
         var policy = new StampedChunkPolicy(length: 8, horizon: 4, guides: true);
         var env = new FakeReachEnvironment { MaxSteps = 8 };
-        Evaluator.Evaluate(policy, env, Options(ChunkExecution.Rtc, "250"));
+        var result = Evaluator.Evaluate(policy, env, Options(ChunkExecution.Rtc, "250"));
+        Assert.Equal("guidance", result.RtcMethod);
+        Assert.Contains("\"rtc_method\": \"guidance\"", EvalReport.ToJson(result));
+        Assert.Null(Evaluator.Evaluate(new StampedChunkPolicy(length: 8, horizon: 4, guides: true), new FakeReachEnvironment { MaxSteps = 8 }, Options(ChunkExecution.Async, "250")).RtcMethod);
         var guidance = Assert.Single(policy.Guidance, g => g is not null);
         Assert.Equal(3, guidance!.Frozen);
         Assert.Equal([[0f, 0.04f], [0f, 0.05f], [0f, 0.06f], [0f, 0.07f]], guidance.Previous);
