@@ -97,7 +97,7 @@ public sealed class SimulatedChunkExecutor
         var infers = _chunks is { QueuedActions: 0 };
         var action = _policy.SelectAction(observation);
         if (!infers) return new ExecutedAction(action, false, false);
-        var delay = _delay.SampleTicks(_random, _fps);
+        var delay = FirstInference ? 0 : _delay.SampleTicks(_random, _fps);
         if (delay == 0) return new ExecutedAction(action, false, true);
         _pending = action;
         _holdLeft = delay - 1;
@@ -115,7 +115,7 @@ public sealed class SimulatedChunkExecutor
         }
         if (_inFlight is null && (_chunk is null || _tick - _chunkStart >= _horizon))
         {
-            var delay = _delay.SampleTicks(_random, _fps);
+            var delay = FirstInference ? 0 : _delay.SampleTicks(_random, _fps);
             ChunkGuidance? guidance = null;
             if (_mode == ChunkExecution.Rtc && _chunk is not null)
             {
@@ -129,6 +129,13 @@ public sealed class SimulatedChunkExecutor
         var index = _tick - _chunkStart;
         return _chunk is not null && index < _chunk.Count ? new ExecutedAction(_chunk[index], false, switched) : Hold(observation);
     }
+
+    /// <summary>
+    /// The episode's first inference runs before its first tick, as a robot at rest waits for its first chunk before
+    /// it moves (a car at constant speed could not wait, and would start every episode blind for the delay): only
+    /// inferences made while the rollout runs feel the delay.
+    /// </summary>
+    private bool FirstInference => _last is null && _chunk is null && _pending is null;
 
     /// <summary>The last action again; before the first one, the present values of the action's names if observed, else zeros.</summary>
     private ExecutedAction Hold(Observation observation)

@@ -19,13 +19,17 @@ public sealed class ChunkExecutionTests
     [Fact]
     public void Sync_holds_for_the_delay_in_ticks_before_each_chunk_and_is_deterministic_for_a_seed()
     {
-        // 250 ms at 10 fps = 3 ticks held, then 4 actions: chunks start at ticks 0, 7 and 14 of 20.
+        // The first chunk is ready at tick 0 (computed before the episode starts); then each inference holds
+        // 250 ms at 10 fps = 3 ticks before its 4 actions: chunks start at ticks 0, 7 and 14 of 20, inferred at 4, 11, 18.
         var env = new FakeReachEnvironment { MaxSteps = 20 };
         var result = Evaluator.Evaluate(new StampedChunkPolicy(length: 6, horizon: 4), env, Options(ChunkExecution.Sync, "250"));
-        Assert.Equal(9, result.HeldTicks);
-        Assert.Equal([0f, 0f], env.Applied[3]);
+        Assert.Equal(3 + 3 + 2, result.HeldTicks);
+        Assert.Equal([0f, 0f], env.Applied[0]);
+        Assert.Equal([0f, 0.03f], env.Applied[3]);
         Assert.Equal([0f, 0.03f], env.Applied[6]);
-        Assert.Equal([0.07f, 0f], env.Applied[10]);
+        Assert.Equal([0.04f, 0f], env.Applied[7]);
+        Assert.Equal([0.04f, 0.03f], env.Applied[10]);
+        Assert.Equal([0.11f, 0f], env.Applied[14]);
         Assert.Equal(2, result.Smoothness.Boundaries);
 
         var first = new FakeReachEnvironment { MaxSteps = 30 };
@@ -42,8 +46,9 @@ public sealed class ChunkExecutionTests
     {
         var env = new FakeReachEnvironment { MaxSteps = 12 };
         var result = Evaluator.Evaluate(new StampedChunkPolicy(length: 8, horizon: 4), env, Options(ChunkExecution.Async, "250"));
-        // First chunk: predicted at tick 0, usable at tick 3 from its action 3; the robot held ticks 0–2.
-        Assert.Equal(3, result.HeldTicks);
+        // First chunk: predicted before the episode starts, so the robot never holds.
+        Assert.Equal(0, result.HeldTicks);
+        Assert.Equal([0f, 0f], env.Applied[0]);
         Assert.Equal([0f, 0.03f], env.Applied[3]);
         // The next inference starts at tick 4 (4 actions executed); ticks 4–6 still run the first chunk.
         Assert.Equal([0f, 0.06f], env.Applied[6]);
