@@ -164,6 +164,48 @@ public sealed class RemotePolicyTests
         }
     }
 
+    [Fact]
+    public async Task A_call_past_its_deadline_fails_naming_the_server_and_the_next_call_reconnects()
+    {
+        var home = RepoPaths.NewTempDirectory("remote-deadline");
+        using var session = PluginSession.Start(home);
+        using var served = new StallingPolicy();
+        await using var server = await PolicyServer.StartAsync(served, "stalling", "127.0.0.1", 0, session.Logging.Logger);
+        var address = $"127.0.0.1:{server.Port}";
+        using var remote = RemotePolicy.Connect(new RemotePolicyOptions(address, DeadlineMs: 300), session.CreateLogger("test"));
+        var observation = new Observation { Values = new Dictionary<string, float> { ["x"] = 2 } };
+        remote.Reset();
+        Assert.Equal([2f], remote.SelectAction(observation));
+
+        served.StallMs = 3000;
+        var clock = Stopwatch.StartNew();
+        var late = Assert.Throws<RobotHostException>(() => remote.SelectAction(observation));
+        Assert.True(clock.ElapsedMilliseconds < 2500, $"the 300 ms deadline let the call run {clock.ElapsedMilliseconds} ms");
+        Assert.Contains($"policy server {address} did not answer within 300 ms", late.Message);
+        Assert.Contains($"is `robothost serve` running on {address}?", late.Message);
+
+        // The next call opens a new session, in which the server resets the policy, and gets its answer.
+        served.StallMs = 0;
+        var resetsBefore = served.Resets;
+        Assert.Equal([2f], remote.SelectAction(observation));
+        Assert.True(served.Resets > resetsBefore, "the new session did not reset the served policy");
+    }
+
+    /// <summary>A served policy that can be made to hang, as a stalled GPU or a swapped-out server does; its action is its input.</summary>
+    private sealed class StallingPolicy : IPolicy
+    {
+        public volatile int StallMs;
+        public int Resets;
+        public PolicyInfo Info { get; } = new("stalling", [FeatureSpec.Vector(FeatureKeys.State, ["x"])], FeatureSpec.Vector(FeatureKeys.Action, ["x"]), 30);
+        public void Reset() => Interlocked.Increment(ref Resets);
+        public float[] SelectAction(Observation observation)
+        {
+            Thread.Sleep(StallMs);
+            return [observation.Values["x"]];
+        }
+        public void Dispose() { }
+    }
+
     private static string Episodes(JsonDocument d) => string.Join(";", d.RootElement.GetProperty("episodes").EnumerateArray()
         .Select(e => $"{e.GetProperty("seed")}/{e.GetProperty("success")}/{e.GetProperty("steps")}/{e.GetProperty("max_reward")}"));
 
