@@ -120,10 +120,10 @@ internal static class LearningBenchmark
         return (Fraction(first), later.Count == 0 ? "n/a (under one epoch)" : $"{Fraction(later):P1}");
     }
 
-    /// <summary>Observations of the simulated follower and the given 96×96 cameras, as the rollout sees them.</summary>
-    internal static List<Observation> Observations(HostSession session, int count, IReadOnlyList<string> cameraKeys)
+    /// <summary>Observations of the simulated follower and the given cameras (96×96 unless told), as the rollout sees them.</summary>
+    internal static List<Observation> Observations(HostSession session, int count, IReadOnlyList<string> cameraKeys, int width = 96, int height = 96)
     {
-        var small = new Dictionary<string, string> { ["width"] = "96", ["height"] = "96" };
+        var small = new Dictionary<string, string> { ["width"] = $"{width}", ["height"] = $"{height}" };
         using var robot = session.Catalog.CreateRobot("sim_so101");
         var cameras = cameraKeys.Select(k => session.Catalog.CreateCamera(k, small)).ToArray();
         foreach (var camera in cameras) camera.Connect();

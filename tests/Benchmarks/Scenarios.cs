@@ -15,6 +15,7 @@ internal static class Scenarios
         ["generative"] = GenerativeBenchmark.Run,
         ["learning"] = LearningBenchmark.Run,
         ["rollout"] = RolloutBenchmark.Run,
+        ["remote"] = RemoteInferenceBenchmark.Run,
         ["datasetcheck"] = DatasetCheckBenchmark.Run,
         ["tui"] = TuiBenchmark.Run,
         ["soak"] = SoakBenchmark.Run,

@@ -48,6 +48,7 @@ public static class CliApp
         TeleoperateCommand.Create(),
         TuiCommand.Create(),
         RolloutCommand.Create(),
+        ServeCommand.Create(),
         PolicyCommand.Create(),
         DaggerCommand.Create(),
     ];

@@ -10,7 +10,7 @@ using RobotHost.Sdk;
 namespace RobotHost.Cli;
 
 /// <summary>
-/// <c>robothost rollout --checkpoint DIR --robot KEY [--robot-option k=v…] [--cameras KEY,…] [--camera-option …] [--fps 30]
+/// <c>robothost rollout --checkpoint DIR | --policy-server HOST:PORT [--policy-deadline-ms MS] --robot KEY [--robot-option k=v…] [--cameras KEY,…] [--camera-option …] [--fps 30]
 /// [--duration S] [--episodes N] [--max-step DEG] [--watchdog-ms 100] [--sync-inference] [--teleop KEY [--teleop-option k=v…]]
 /// [--root DIR [--task TEXT] [--resume]]</c>: runs a trained policy on a real robot (<see cref="RolloutRunner"/>). With --teleop,
 /// t hands control to the teleoperator (a leader arm) and back; with --root every tick is recorded with who drove it, in
@@ -25,8 +25,9 @@ public static class RolloutCommand
         var checkpoint = new Option<string[]>("--checkpoint")
         {
             Description = "Checkpoint folder (a step folder, a training output folder or its checkpoints/); repeat it to run several as one ensemble",
-            Required = true, AllowMultipleArgumentsPerToken = false,
+            AllowMultipleArgumentsPerToken = false,
         };
+        var (server, deadline) = PolicyServerOptions.Create();
         var robot = new Option<string>("--robot") { Description = "Robot key, e.g. so101_follower", Required = true };
         var robotOptions = new Option<string[]>("--robot-option") { Description = "Robot config name=value, e.g. port=/dev/ttyACM0 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var cameras = new Option<string[]>("--cameras") { Description = "Camera keys, comma-separated or repeated, named as in training", AllowMultipleArgumentsPerToken = false };
@@ -45,7 +46,7 @@ public static class RolloutCommand
         var resume = new Option<bool>("--resume") { Description = "Append recorded episodes to the dataset in --root" };
         var command = new Command("rollout", "Run a trained policy on a real robot at a fixed rate with max step, watchdog and e-stop (Space/Ctrl+C → torque off); t hands over to --teleop, --root records who drove each tick")
         {
-            checkpoint, robot, robotOptions, cameras, cameraOptions, fps, duration, episodes, reset, maxStep, watchdog, syncInference,
+            checkpoint, server, deadline, robot, robotOptions, cameras, cameraOptions, fps, duration, episodes, reset, maxStep, watchdog, syncInference,
             teleop, teleopOptions, root, task, resume,
         };
         command.SetAction(parse =>
@@ -53,6 +54,8 @@ public static class RolloutCommand
             using var stop = new StopSignals();
             return CliApp.Run(parse, session =>
             {
+                var checkpoints = parse.GetValue(checkpoint) ?? [];
+                var remote = PolicyServerOptions.Parse(parse, server, deadline, checkpoints);
                 var cameraKeys = (parse.GetValue(cameras) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
                 var options = new RolloutOptions
                 {
@@ -63,6 +66,7 @@ public static class RolloutCommand
                     MaxStep = parse.GetValue(maxStep),
                     WatchdogMs = parse.GetValue(watchdog),
                     InferenceAhead = !parse.GetValue(syncInference),
+                    PolicyServer = remote,
                 };
                 var rootDir = parse.GetValue(root);
                 // A recorded rollout is cut into episodes as a recording is: --duration is each episode's length.
@@ -93,7 +97,7 @@ public static class RolloutCommand
                     $"\repisode {p.Episode} {p.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s | {p.Loop.MeasuredHz.ToString("F1", CultureInfo.InvariantCulture)} Hz, jitter {p.Loop.JitterMs.ToString("F2", CultureInfo.InvariantCulture)} ms, overruns {p.Loop.Overruns} | holds {p.Holds}" +
                     (teleopKey is null ? "   " : $" | {(p.InTakeover ? "PERSON" : "policy")} drives, takeover frames {p.TakeoverTicks}   ")));
                 using var printer = recording is null ? null : new ProgressPrinter(Console.Error, interactive: !Console.IsErrorRedirected);
-                var result = RobotRollout.Run(session, parse.GetValue(checkpoint)!, rig, options, recording, takeover, control,
+                var result = RobotRollout.Run(session, checkpoints, rig, options, recording, takeover, control,
                     // A recorded rollout prints the recorder's lines; the rollout's own would overwrite them.
                     recording is null ? progress : null, printer, stop.Token);
                 printer?.Dispose();

@@ -23,6 +23,9 @@ public sealed record EvalOptions
     /// </summary>
     public IReadOnlyList<string> Ensemble { get; init; } = [];
 
+    /// <summary>A policy served by <c>robothost serve</c>; used instead of <see cref="Checkpoint"/>.</summary>
+    public Remote.RemotePolicyOptions? PolicyServer { get; init; }
+
     /// <summary>A policy already loaded; used instead of <see cref="Checkpoint"/>. The evaluator does not dispose it.</summary>
     public IPolicy? Policy { get; init; }
 
@@ -80,7 +83,9 @@ public sealed record EvalOptions
     /// <summary>Problems with these options, each naming the option and the fix.</summary>
     public IEnumerable<string> Validate()
     {
-        if (Policy is null && string.IsNullOrWhiteSpace(Checkpoint)) yield return "give a checkpoint folder (--checkpoint DIR) or a loaded policy";
+        if (Policy is null && PolicyServer is null && string.IsNullOrWhiteSpace(Checkpoint)) yield return "give a checkpoint folder (--checkpoint DIR), a policy server (--policy-server HOST:PORT) or a loaded policy";
+        if (PolicyServer is not null && (Policy is not null || !string.IsNullOrWhiteSpace(Checkpoint)))
+            yield return "give --checkpoint DIR or --policy-server HOST:PORT, not both (the server loads its own checkpoint)";
         if (string.IsNullOrWhiteSpace(Env)) yield return "env must name an environment, e.g. pick_place or obstacle_2d";
         if (Ensemble.Count > 0 && (Policy is not null || string.IsNullOrWhiteSpace(Checkpoint)))
             yield return "an ensemble is given as checkpoint folders (--checkpoint A --checkpoint B…), not with a loaded policy";

@@ -20,7 +20,8 @@ public static class Evaluator
         ThrowIfInvalid(options);
         var log = session.CreateLogger("RobotHost.Evaluation");
         using var environment = session.Catalog.CreateEnvironment(options.Env, options.EnvOptions);
-        var policy = options.Policy ?? Training.PolicyLoader.Load(session, [options.Checkpoint!, .. options.Ensemble]);
+        var policy = options.Policy ?? Training.PolicyLoader.Load(session,
+            options.Checkpoint is null ? options.Ensemble : [options.Checkpoint, .. options.Ensemble], options.PolicyServer);
         try
         {
             return Evaluate(policy, environment, options, log, progress, cancel);

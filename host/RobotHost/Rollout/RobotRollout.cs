@@ -9,7 +9,7 @@ namespace RobotHost.Rollout;
 public static class RobotRollout
 {
     /// <summary>
-    /// Loads <paramref name="checkpoints"/> (several: one <see cref="PolicyEnsemble"/>), creates and connects the robot and cameras, runs the rollout and disconnects everything
+    /// Loads <paramref name="checkpoints"/> (several: one <see cref="PolicyEnsemble"/>; none with <see cref="RolloutOptions.PolicyServer"/>), creates and connects the robot and cameras, runs the rollout and disconnects everything
     /// (robot torque off first) on every exit path.
     /// </summary>
     /// <exception cref="RobotHostException">Bad checkpoint/keys/options, a mismatch between policy and robot, or the watchdog stopped the rollout.</exception>
@@ -32,7 +32,7 @@ public static class RobotRollout
     {
         options.Validate();
         var log = session.CreateLogger("RobotHost.Rollout");
-        using var policy = PolicyLoader.Load(session, checkpoints);
+        using var policy = PolicyLoader.Load(session, checkpoints, options.PolicyServer);
         using var rig = Rig.Create(session.Catalog, rigSpec, log);
         // The runner checks the policy against the robot, cameras and teleoperator before anything connects or moves.
         var runner = new RolloutRunner(rig, policy, options, log, takeover);

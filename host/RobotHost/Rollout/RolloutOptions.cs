@@ -20,6 +20,9 @@ public sealed record RolloutOptions
     /// <summary>Largest change of a joint's goal from its present position per tick (degrees for SO-101 joints, 0–100 units for its gripper).</summary>
     public float MaxStep { get; init; } = 10f;
 
+    /// <summary>A policy served by <c>robothost serve</c> to drive with instead of loading checkpoints; null = load them.</summary>
+    public Remote.RemotePolicyOptions? PolicyServer { get; init; }
+
     /// <summary>Deadline for a tick's policy inference and for its bus I/O, milliseconds.</summary>
     public int WatchdogMs { get; init; } = 100;
 

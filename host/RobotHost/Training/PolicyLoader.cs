@@ -1,4 +1,5 @@
 using RobotHost.Learning.Checkpoints;
+using RobotHost.Remote;
 using RobotHost.Sdk;
 
 namespace RobotHost.Training;
@@ -15,6 +16,19 @@ public static class PolicyLoader
         var directory = PolicyCheckpoint.Resolve(checkpoint);
         var type = PolicyCheckpoint.ReadPolicyType(directory);
         return session.Catalog.Policy(type).Load(directory, session.Context);
+    }
+
+    /// <summary>
+    /// The policy of a command: served by <paramref name="server"/> when given (a <see cref="RemotePolicy"/>, connected
+    /// and described by the server), otherwise loaded from <paramref name="checkpoints"/> as <see cref="Load(HostSession, IReadOnlyList{string})"/> does.
+    /// </summary>
+    /// <exception cref="RobotHostException">Both or neither given, a checkpoint is missing or unknown, or the server does not answer.</exception>
+    public static IPolicy Load(HostSession session, IReadOnlyList<string> checkpoints, RemotePolicyOptions? server)
+    {
+        if (server is null) return Load(session, checkpoints);
+        if (checkpoints.Count > 0)
+            throw new RobotHostException("give --checkpoint DIR or --policy-server HOST:PORT, not both (the server loads its own checkpoint)");
+        return RemotePolicy.Connect(server, session.CreateLogger("RobotHost.Remote"));
     }
 
     /// <summary>Loads one checkpoint, or several as one <see cref="PolicyEnsemble"/> (the mean of their actions).</summary>
