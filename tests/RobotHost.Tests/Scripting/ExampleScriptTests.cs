@@ -69,6 +69,28 @@ public sealed class ExampleScriptTests
         Assert.True(File.Exists(Path.Combine(output, "comparison.png")));
     }
 
+    [Fact]
+    public void Realtime_chunking_sweeps_strategies_and_delays_and_plots_them()
+    {
+        using var host = new ScriptTestHost(withPlugins: true);
+        var output = Path.Combine(host.Home, "rtc");
+        var (value, text, _) = host.Run(ScriptPath("realtime-chunking.csx"), "--quick", "--out", output);
+
+        Assert.Equal(0, value);
+        var results = File.ReadAllText(Path.Combine(output, "results.md"));
+        // Every strategy at every delay, the delay-trained checkpoint conditioned (not guided) under rtc.
+        foreach (var row in new[] { "flow_matching, sync", "flow_matching, async", "flow_matching, rtc", "flow_matching, rtc trained with delay" })
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(results, $"(?m)^{System.Text.RegularExpressions.Regex.Escape(row)} +\\d").Count);
+        using var trained = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval", "flow_matching_delay_trained", "rtc-200", "eval.json")));
+        Assert.Equal("conditioning", trained.RootElement.GetProperty("rtc_method").GetString());
+        Assert.True(trained.RootElement.GetProperty("held_ticks").GetInt32() >= 0);
+        using var synced = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval", "flow_matching", "sync-200", "eval.json")));
+        Assert.True(synced.RootElement.GetProperty("held_ticks").GetInt32() > 0, "sync at 200 ms holds while each chunk is computed");
+        Assert.True(new FileInfo(Path.Combine(output, "success.png")).Length > 2000);
+        Assert.True(new FileInfo(Path.Combine(output, "boundary.png")).Length > 2000);
+        Assert.Contains("results in", text);
+    }
+
     [Theory]
     [InlineData("so101-record.csx")]
     [InlineData("so101-train-eval.csx")]
