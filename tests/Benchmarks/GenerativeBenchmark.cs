@@ -101,7 +101,7 @@ internal static class GenerativeBenchmark
                           $"{Machine.Percentile(latency, 50):F1} ms ({Machine.Percentile(latency, 90):F1}) | {trainCell} |");
     }
 
-    private static PolicyBatch Batch(PolicyFeatures features, int size, int nObs, int? horizon)
+    internal static PolicyBatch Batch(PolicyFeatures features, int size, int nObs, int? horizon)
     {
         var images = features.Images.ToDictionary(f => f.Key, f => rand([size, nObs, 3, f.Shape[0], f.Shape[1]]));
         return new PolicyBatch

@@ -13,6 +13,7 @@ internal static class Scenarios
         ["dataset"] = DatasetBenchmark.Run,
         ["recording"] = RecordingBenchmark.Run,
         ["generative"] = GenerativeBenchmark.Run,
+        ["rtc"] = RealTimeChunkingBenchmark.Run,
         ["learning"] = LearningBenchmark.Run,
         ["rollout"] = RolloutBenchmark.Run,
         ["remote"] = RemoteInferenceBenchmark.Run,
