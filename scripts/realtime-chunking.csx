@@ -75,54 +75,59 @@ foreach (var (name, policy, delayTraining) in runs)
     checkpoints[name] = run.Checkpoint;
 }
 
-var rows = new List<(string Run, string Strategy, int Delay, EvalResult Eval)>();
+// One row per evaluation; with --reuse, an evaluation whose eval.json exists is read back instead of run again
+// (evaluating a checkpoint is deterministic for its seeds).
+var rows = new List<Row>();
 foreach (var (name, policy, delayTraining) in runs)
 {
-    string[] strategies = policy == "act" ? ["sync"] : delayTraining ? ["rtc"] : ["sync", "async", "rtc"];
+    string[] strategies = policy == "act" ? ["sync"] : delayTraining ? ["async", "rtc"] : ["sync", "async", "rtc"];
     foreach (var strategy in strategies)
         foreach (var delay in delays)
         {
-            var eval = Evaluate(new EvalOptions
+            var dir = Out("eval", name, $"{strategy}-{delay}");
+            var saved = Path.Combine(dir, "eval.json");
+            if (reuse && File.Exists(saved)) { rows.Add(Row.Read(name, strategy, delay, saved)); continue; }
+            Evaluate(new EvalOptions
             {
                 Checkpoint = checkpoints[name],
                 Env = "obstacle_2d",
                 Episodes = evalEpisodes,
-                OutputDir = Out("eval", name, $"{strategy}-{delay}"),
+                OutputDir = dir,
                 ChunkExecution = ChunkExecutionNames.Parse(strategy),
                 InferenceDelay = InferenceDelay.Parse(delay.ToString(CultureInfo.InvariantCulture)),
                 ExecutionHorizon = policy == "act" ? null : ExecutionHorizon,
                 Label = $"{name} {strategy} {delay} ms",
                 Plots = false,
             });
-            rows.Add((name, strategy, delay, eval));
+            rows.Add(Row.Read(name, strategy, delay, saved));
         }
 }
 
 string Label(string run, string strategy) => run == "act" ? "ACT, temporal ensembling (sync)"
-    : run.EndsWith("_delay_trained") ? $"{run[..^"_delay_trained".Length]}, rtc trained with delay"
+    : run.EndsWith("_delay_trained") ? $"{run[..^"_delay_trained".Length]} trained with delay, {strategy}"
     : $"{run}, {strategy}";
 static string Num(double? v) => v is { } x ? x.ToString("0.###", CultureInfo.InvariantCulture) : "-";
 var table = Table(rows.Select(r => new
 {
     Strategy = Label(r.Run, r.Strategy),
     DelayMs = r.Delay,
-    Success = $"{r.Eval.SuccessRate:P0}",
-    Interval95 = r.Eval.Interval.ToString(),
-    Collided = r.Eval.Collisions is { } c ? $"{(double)c / r.Eval.EpisodeCount:P0}" : "-",
-    HeldTicks = r.Eval.HeldTicks,
-    BoundaryMaxStep = Num(r.Eval.Smoothness.BoundaryMaxStep),
-    WithinMaxStep = Num(r.Eval.Smoothness.WithinMaxStep),
-    BoundaryJerk = Num(r.Eval.Smoothness.BoundaryJerkMean),
-    WithinJerk = Num(r.Eval.Smoothness.WithinJerkMean),
+    Success = $"{r.Success:P0}",
+    Interval95 = r.Interval,
+    Collided = $"{r.Collided:P0}",
+    HeldTicks = r.HeldTicks,
+    BoundaryMaxStep = Num(r.BoundaryMaxStep),
+    WithinMaxStep = Num(r.WithinMaxStep),
+    BoundaryJerk = Num(r.BoundaryJerk),
+    WithinJerk = Num(r.WithinJerk),
 }), $"obstacle_2d: {evalEpisodes} held-out seeds per row; chunks of {Horizon - 1}, {ExecutionHorizon} executed before the next inference");
 
 var lines = rows.GroupBy(r => Label(r.Run, r.Strategy)).ToList();
 var xs = delays.Select(d => (double)d).ToList();
 var success = Plot.Lines("success.png", "obstacle_2d: success against inference delay", xs,
-    lines.ToDictionary(g => g.Key, g => (IReadOnlyList<double>)g.OrderBy(r => r.Delay).Select(r => r.Eval.SuccessRate * 100).ToList()), "inference delay, ms", "success %");
+    lines.ToDictionary(g => g.Key, g => (IReadOnlyList<double>)g.OrderBy(r => r.Delay).Select(r => r.Success * 100).ToList()), "inference delay, ms", "success %");
 var boundary = Plot.Lines("boundary.png", "largest action step at a chunk boundary ÷ largest within a chunk", xs,
     lines.Where(g => !g.Key.StartsWith("ACT")).ToDictionary(g => g.Key, g => (IReadOnlyList<double>)g.OrderBy(r => r.Delay)
-        .Select(r => r.Eval.Smoothness is { BoundaryMaxStep: { } b, WithinMaxStep: > 0 } s ? b / s.WithinMaxStep!.Value : double.NaN).ToList()), "inference delay, ms", "boundary / within");
+        .Select(r => r.BoundaryMaxStep is { } b && r.WithinMaxStep is { } w && w > 0 ? b / w : double.NaN).ToList()), "inference delay, ms", "boundary / within");
 
 File.WriteAllText(Out("results.md"), $"""
     # obstacle_2d: chunk execution against inference delay
@@ -135,3 +140,22 @@ File.WriteAllText(Out("results.md"), $"""
     """);
 Print($"done in {total.Elapsed.TotalSeconds:F0} s; results in {OutDir} (results.md, success.png, boundary.png)");
 return 0;
+
+/// <summary>What the table and plots need from one eval.json.</summary>
+record Row(string Run, string Strategy, int Delay, double Success, string Interval, double Collided, int HeldTicks,
+    double? BoundaryMaxStep, double? WithinMaxStep, double? BoundaryJerk, double? WithinJerk)
+{
+    public static Row Read(string run, string strategy, int delay, string path)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var root = json.RootElement;
+        double? Number(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble() : null;
+        var smooth = root.GetProperty("smoothness");
+        var episodes = root.GetProperty("episode_count").GetInt32();
+        var interval = root.GetProperty("interval");
+        return new Row(run, strategy, delay, root.GetProperty("success_rate").GetDouble(),
+            string.Format(CultureInfo.InvariantCulture, "[{0:P0}, {1:P0}]", interval.GetProperty("low").GetDouble(), interval.GetProperty("high").GetDouble()),
+            episodes == 0 ? 0 : (Number(root, "collisions") ?? 0) / episodes, root.GetProperty("held_ticks").GetInt32(),
+            Number(smooth, "boundary_max_step"), Number(smooth, "within_max_step"), Number(smooth, "boundary_jerk_mean"), Number(smooth, "within_jerk_mean"));
+    }
+}

@@ -79,7 +79,7 @@ public sealed class ExampleScriptTests
         Assert.Equal(0, value);
         var results = File.ReadAllText(Path.Combine(output, "results.md"));
         // Every strategy at every delay, the delay-trained checkpoint conditioned (not guided) under rtc.
-        foreach (var row in new[] { "flow_matching, sync", "flow_matching, async", "flow_matching, rtc", "flow_matching, rtc trained with delay" })
+        foreach (var row in new[] { "flow_matching, sync", "flow_matching, async", "flow_matching, rtc", "flow_matching trained with delay, async", "flow_matching trained with delay, rtc" })
             Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(results, $"(?m)^{System.Text.RegularExpressions.Regex.Escape(row)} +\\d").Count);
         using var trained = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval", "flow_matching_delay_trained", "rtc-200", "eval.json")));
         Assert.Equal("conditioning", trained.RootElement.GetProperty("rtc_method").GetString());
