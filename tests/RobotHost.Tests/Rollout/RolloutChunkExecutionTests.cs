@@ -18,8 +18,12 @@ public sealed class RolloutChunkExecutionTests
     private const int Length = 30;
     private const int Horizon = 5;
 
-    private static RolloutOptions Options(ChunkExecution mode) =>
-        new() { Fps = 30, DurationSeconds = 3, WatchdogMs = 100, MaxStep = 30, ChunkExecution = mode };
+    // A hard miss of 30 periods and 10 misses in a row rather than 5 and 3 (sync keeps those): a loaded test machine
+    // stalls a bus call for hundreds of milliseconds now and then. The 300 ms inference is measured against the
+    // 100 ms watchdog all the same, and the chunk left when it starts (25 ticks, 833 ms) is far longer.
+    private static RolloutOptions Options(ChunkExecution mode) => mode == ChunkExecution.Sync
+        ? new() { Fps = 30, DurationSeconds = 3, WatchdogMs = 100, MaxStep = 30 }
+        : new() { Fps = 30, DurationSeconds = 3, WatchdogMs = 100, HardMissPeriods = 30, MaxConsecutiveMisses = 10, MaxStep = 30, ChunkExecution = mode };
 
     [Fact]
     public void A_slow_chunk_computed_inside_a_tick_trips_the_watchdog_in_sync()
@@ -61,10 +65,12 @@ public sealed class RolloutChunkExecutionTests
         var n = logs.Min(l => l.Count);
         var goals = Enumerable.Range(0, n).Select(k => (
             Frame: (int)Math.Round((logs[0][logs[0].Count - n + k] - origin[0]) / (SlowStampedChunkPolicy.DegreesPerFrame * StepsPerDegree)),
-            Index: (int)Math.Round((logs[1][logs[1].Count - n + k] - origin[1]) / (SlowStampedChunkPolicy.DegreesPerIndex * StepsPerDegree)))).ToList();
+            Index: (int)Math.Round((logs[1][logs[1].Count - n + k] - origin[1]) / (SlowStampedChunkPolicy.DegreesPerIndex * StepsPerDegree))))
+            // The holds while the first chunk is computed send the pose at rest (within a degree); the first chunk takes over at index ≥ 9.
+            .SkipWhile(g => g.Index < 2).ToList();
         var pairs = goals.Zip(goals.Skip(1)).ToList();
-        Assert.All(pairs, p => Assert.True(p.Second.Frame >= p.First.Frame, $"an action of an older chunk ran after a newer one: {p.First} then {p.Second}"));
-        Assert.All(pairs, p => Assert.True(p.Second.Frame + p.Second.Index >= p.First.Frame + p.First.Index, $"an action meant for an earlier tick ran later: {p.First} then {p.Second}"));
+        Assert.All(pairs, p => Assert.True(p.Second.Frame >= p.First.Frame, $"an action of an older chunk ran after a newer one: {p.First} then {p.Second} in {string.Join(" ", goals)}"));
+        Assert.All(pairs, p => Assert.True(p.Second.Frame + p.Second.Index >= p.First.Frame + p.First.Index, $"an action meant for an earlier tick ran later: {p.First} then {p.Second} in {string.Join(" ", goals)}"));
         // Every tick that sent a chunk action sent the one meant for it: the tick count goes up one at a time but where the robot held.
         Assert.True(pairs.Count(p => p.Second.Frame + p.Second.Index - (p.First.Frame + p.First.Index) > 1) <= chunks.HeldTicks, string.Join(" ", goals));
         Assert.True(goals.Select(g => g.Frame).Distinct().Count() >= 3, string.Join(" ", goals));
