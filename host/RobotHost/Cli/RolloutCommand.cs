@@ -11,7 +11,7 @@ namespace RobotHost.Cli;
 
 /// <summary>
 /// <c>robothost rollout --checkpoint DIR | --policy-server HOST:PORT [--policy-deadline-ms MS] --robot KEY [--robot-option k=v…] [--cameras KEY,…] [--camera-option …] [--fps 30]
-/// [--duration S] [--episodes N] [--max-step DEG] [--watchdog-ms 100] [--sync-inference] [--teleop KEY [--teleop-option k=v…]]
+/// [--duration S] [--episodes N] [--max-step DEG] [--watchdog-ms 100] [--sync-inference] [--chunk-execution sync|async|rtc [--execution-horizon S]] [--teleop KEY [--teleop-option k=v…]]
 /// [--root DIR [--task TEXT] [--resume]]</c>: runs a trained policy on a real robot (<see cref="RolloutRunner"/>). With --teleop,
 /// t hands control to the teleoperator (a leader arm) and back; with --root every tick is recorded with who drove it, in
 /// episodes ended by n/→, re-recorded by r/←, stopped by q/Esc as in <c>record</c>. E-stop: Space (and q without --root),
@@ -39,6 +39,8 @@ public static class RolloutCommand
         var maxStep = new Option<float>("--max-step") { Description = "Largest goal change from the present position per tick (degrees)", DefaultValueFactory = _ => 10f };
         var watchdog = new Option<int>("--watchdog-ms") { Description = "Deadline for policy inference and bus I/O per tick; misses hold, repeated misses turn torque off", DefaultValueFactory = _ => 100 };
         var syncInference = new Option<bool>("--sync-inference") { Description = "Wait each tick for the action of that tick's own observation (default: inference runs one tick ahead, so the loop never waits for the network; actions lag by one period)" };
+        var execution = new Option<string>("--chunk-execution") { Description = "How a chunking policy's chunks execute: sync (each inference inside a tick, as today), async (compute the next chunk while the current one executes, switch on arrival) or rtc (async with real-time chunking)", DefaultValueFactory = _ => "sync" };
+        var horizon = new Option<int?>("--execution-horizon") { Description = "Actions executed from each chunk before the next inference starts (async, rtc; default: the policy's n_action_steps)" };
         var teleop = new Option<string?>("--teleop") { Description = "Teleoperator a person takes over with (t key), e.g. so101_leader; it mirrors the follower until then when it can" };
         var teleopOptions = new Option<string[]>("--teleop-option") { Description = "Teleoperator config name=value, e.g. port=/dev/ttyACM1 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var root = new Option<string?>("--root", "--dataset.root") { Description = "Record every tick into this dataset, with columns intervention and source (1 policy, 3 takeover)" };
@@ -46,7 +48,7 @@ public static class RolloutCommand
         var resume = new Option<bool>("--resume") { Description = "Append recorded episodes to the dataset in --root" };
         var command = new Command("rollout", "Run a trained policy on a real robot at a fixed rate with max step, watchdog and e-stop (Space/Ctrl+C → torque off); t hands over to --teleop, --root records who drove each tick")
         {
-            checkpoint, server, deadline, robot, robotOptions, cameras, cameraOptions, fps, duration, episodes, reset, maxStep, watchdog, syncInference,
+            checkpoint, server, deadline, robot, robotOptions, cameras, cameraOptions, fps, duration, episodes, reset, maxStep, watchdog, syncInference, execution, horizon,
             teleop, teleopOptions, root, task, resume,
         };
         command.SetAction(parse =>
@@ -66,6 +68,8 @@ public static class RolloutCommand
                     MaxStep = parse.GetValue(maxStep),
                     WatchdogMs = parse.GetValue(watchdog),
                     InferenceAhead = !parse.GetValue(syncInference),
+                    ChunkExecution = Evaluation.ChunkExecutionNames.Parse(parse.GetValue(execution)!),
+                    ExecutionHorizon = parse.GetValue(horizon),
                     PolicyServer = remote,
                 };
                 var rootDir = parse.GetValue(root);

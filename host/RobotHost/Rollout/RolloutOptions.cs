@@ -34,6 +34,18 @@ public sealed record RolloutOptions
     /// </summary>
     public bool InferenceAhead { get; init; } = true;
 
+    /// <summary>
+    /// How a chunking policy's chunks execute (<c>--chunk-execution</c>): <see cref="Evaluation.ChunkExecution.Sync"/> calls
+    /// <see cref="IPolicy.SelectAction"/> every tick as above; <see cref="Evaluation.ChunkExecution.Async"/> and
+    /// <see cref="Evaluation.ChunkExecution.Rtc"/> (an <see cref="IChunkPolicy"/> only) execute one chunk action per tick
+    /// while the next chunk is computed, and the watchdog guards how long the robot holds without an action rather than
+    /// how long one inference takes.
+    /// </summary>
+    public Evaluation.ChunkExecution ChunkExecution { get; init; } = Evaluation.ChunkExecution.Sync;
+
+    /// <summary>Actions executed from each chunk before the next inference starts (async, rtc); null = the policy's <see cref="IChunkPolicy.ExecutionHorizon"/>.</summary>
+    public int? ExecutionHorizon { get; init; }
+
     /// <summary>Consecutive missed deadlines that turn torque off and stop the rollout.</summary>
     public int MaxConsecutiveMisses { get; init; } = 3;
 
@@ -60,6 +72,9 @@ public sealed record RolloutOptions
         if (WatchdogMs < 1) throw new RobotHostException($"rollout --watchdog-ms must be at least 1, got {WatchdogMs}");
         if (MaxConsecutiveMisses < 1) throw new RobotHostException($"rollout: consecutive misses before torque off must be at least 1, got {MaxConsecutiveMisses}");
         if (!(HardMissPeriods >= 1)) throw new RobotHostException($"rollout: hard miss must be at least 1 period, got {HardMissPeriods}");
+        if (ExecutionHorizon is < 1) throw new RobotHostException($"rollout --execution-horizon must be at least 1 action, got {ExecutionHorizon}");
+        if (!InferenceAhead && ChunkExecution != Evaluation.ChunkExecution.Sync)
+            throw new RobotHostException($"rollout --sync-inference applies to --chunk-execution sync only; drop it with --chunk-execution {ChunkExecution.ToString().ToLowerInvariant()}");
         if (ResetSeconds < 0) throw new RobotHostException($"rollout: reset pause must not be negative, got {ResetSeconds}");
     }
 }

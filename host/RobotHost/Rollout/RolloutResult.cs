@@ -1,4 +1,6 @@
+using System.Globalization;
 using RobotHost.Control;
+using RobotHost.Evaluation;
 using RobotHost.Recording;
 
 namespace RobotHost.Rollout;
@@ -34,6 +36,9 @@ public sealed record RolloutResult(RolloutStop Stop, int Episodes, long Ticks, l
     /// <summary>Largest goal change from the present position in the second after any handover (bounded by the max step).</summary>
     public float HandoverMaxStep { get; init; }
 
+    /// <summary>How chunks executed, with <c>--chunk-execution async</c> or <c>rtc</c>; null with sync.</summary>
+    public ChunkStats? Chunking { get; init; }
+
     /// <summary>The dataset episodes, when the rollout was recorded.</summary>
     public RecordResult? Recording { get; init; }
 
@@ -42,6 +47,28 @@ public sealed record RolloutResult(RolloutStop Stop, int Episodes, long Ticks, l
         $"rollout {(Stop == RolloutStop.Completed ? "completed" : "cancelled")}: {Episodes} episode(s), {Ticks} ticks, {PolicyActions} policy actions, " +
         $"{Holds} holds ({GarbageActions} garbage actions, {DeadlineMisses} missed deadlines), {StepLimited} step-limited" +
         (Takeovers > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\ntakeover: {Takeovers} handover(s), {TakeoverTicks} ticks driven by the person, largest step after a handover {HandoverMaxStep:F2}") : "") +
+        (Chunking is null ? "" : $"\n{Chunking}") +
         (Recording is null ? "" : $"\n{Recording.Summary()}") +
         $"\nloop: {Loop}";
+}
+
+/// <summary>How a rollout's chunks executed (<c>--chunk-execution async</c> or <c>rtc</c>).</summary>
+/// <param name="Mode">Async or rtc.</param>
+/// <param name="Chunks">Chunks that arrived and took over.</param>
+/// <param name="Boundaries">Switches from an executing chunk to a new one (an episode's or handback's first chunk is not one).</param>
+/// <param name="HeldTicks">Ticks the robot held because no chunk action was ready (the wait for each first chunk included).</param>
+/// <param name="InferenceP50Ms">Median time from asking for a chunk to its arrival, milliseconds.</param>
+/// <param name="InferenceMaxMs">Longest such time, milliseconds.</param>
+public sealed record ChunkStats(ChunkExecution Mode, long Chunks, long Boundaries, long HeldTicks, double InferenceP50Ms, double InferenceMaxMs)
+{
+    /// <summary>The statistics of <paramref name="inferenceMs"/>, the measured inference times.</summary>
+    public static ChunkStats Of(ChunkExecution mode, long chunks, long boundaries, long heldTicks, IReadOnlyList<double> inferenceMs)
+    {
+        var sorted = inferenceMs.Order().ToList();
+        return new ChunkStats(mode, chunks, boundaries, heldTicks, sorted.Count == 0 ? 0 : sorted[(sorted.Count - 1) / 2], sorted.Count == 0 ? 0 : sorted[^1]);
+    }
+
+    /// <summary>One summary line.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"chunks ({Mode.Name()}): {Chunks} chunks, {Boundaries} boundaries, {HeldTicks} ticks held waiting for a chunk, inference p50 {InferenceP50Ms:F0} ms, max {InferenceMaxMs:F0} ms");
 }

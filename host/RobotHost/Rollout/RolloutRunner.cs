@@ -17,6 +17,13 @@ namespace RobotHost.Rollout;
 /// <item>Watchdog: policy inference gets <see cref="RolloutOptions.WatchdogMs"/>; bus I/O is timed too. A miss holds;
 /// <see cref="RolloutOptions.MaxConsecutiveMisses"/> in a row, or one miss of <see cref="RolloutOptions.HardMissPeriods"/> periods, turns torque
 /// off and fails with a <see cref="RobotHostException"/>. A monitor thread turns torque off if one bus call hangs that long.</item>
+/// <item>Chunks (<see cref="RolloutOptions.ChunkExecution"/> async or rtc, an <see cref="IChunkPolicy"/>): each tick executes the
+/// current chunk's action for that tick; once the chunk has executed its execution horizon, the worker replays the
+/// observations since its last request through <see cref="IChunkPolicy.Observe"/> and predicts the next chunk, which takes
+/// over on arrival at the action meant for that tick. The watchdog then guards the time the robot holds without an action:
+/// a chunk that runs out before the next arrives holds, a hold longer than <see cref="RolloutOptions.WatchdogMs"/> is a
+/// missed deadline, and one of <see cref="RolloutOptions.HardMissPeriods"/> periods turns torque off. An inference may take
+/// any time while the robot still has actions to execute.</item>
 /// <item>Torque off (<see cref="IRobot.Disconnect"/>) on every exit path: end, cancellation, exception.</item>
 /// <item>Takeover (human-gated DAgger): when the rig has a teleoperator, <see cref="Takeover"/> hands the robot to it and back.
 /// A teleoperator that can (<see cref="IMirrorsRobot"/>) follows the robot's goals while the policy drives and goes limp at
@@ -38,6 +45,11 @@ public sealed class RolloutRunner
     private readonly IReadOnlyList<string> _neededCameras;
     private readonly ActionGuard _guard;
     private readonly double _hz;
+    private readonly IChunkPolicy? _chunkPolicy; // set only when chunks execute asynchronously (async, rtc)
+    private readonly int _horizon;
+    private ChunkRun _run = new();
+    private Task<ChunkArrival>? _chunkInference;
+    private double _warmUpMs;
     private long _busCallStart; // Stopwatch ticks of the bus call in progress, 0 when none (read by the monitor thread)
     private volatile string? _monitorTrip;
     private long _inferenceStart; // Stopwatch ticks when the policy call in flight started
@@ -95,6 +107,17 @@ public sealed class RolloutRunner
         var absentCameras = _neededCameras.Where(n => cameras.All(c => c.Name != n)).ToList();
         if (absentCameras.Count > 0)
             throw new RobotHostException($"policy '{policy.Info.PolicyType}' needs camera(s) {string.Join(", ", absentCameras)}; add them with --cameras (have: {(cameras.Count == 0 ? "none" : string.Join(", ", cameras.Select(c => c.Name)))})");
+        if (options.ChunkExecution != ChunkExecution.Sync)
+        {
+            var mode = options.ChunkExecution.Name();
+            _chunkPolicy = policy as IChunkPolicy
+                ?? throw new RobotHostException($"rollout --chunk-execution {mode} needs a policy that predicts action chunks; '{policy.Info.PolicyType}' does not (an ensemble of checkpoints never does): drive one checkpoint, or use --chunk-execution sync");
+            if (options.ChunkExecution == ChunkExecution.Rtc && !_chunkPolicy.SupportsGuidance)
+                throw new RobotHostException($"rollout --chunk-execution rtc needs a policy that can guide its sampling toward the executing chunk; '{policy.Info.PolicyType}' cannot: use --chunk-execution async");
+            _horizon = options.ExecutionHorizon ?? _chunkPolicy.ExecutionHorizon;
+            if (_horizon < 1 || _horizon > _chunkPolicy.ChunkLength)
+                throw new RobotHostException($"rollout --execution-horizon {_horizon} must be between 1 and the policy's chunk length {_chunkPolicy.ChunkLength}");
+        }
         _guard = new ActionGuard(_actionNames, options.ActionLow, options.ActionHigh, options.MagnitudeLimit);
         _takeover = rig.Teleoperator;
         _mirror = _takeover as IMirrorsRobot;
@@ -176,19 +199,22 @@ public sealed class RolloutRunner
         _counts = new Counts();
         _inTakeover = _mirroring = false;
         if (!_robot.IsConnected) _rig.Connect();
-        _worker = new InferenceWorker(_policy);
+        _worker = new InferenceWorker();
         _monitorStop = new CancellationTokenSource();
         _monitor = StartMonitor(_monitorStop.Token);
         WarmUp();
         StartMirroring();
-        _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms",
-            _policy.Info.PolicyType, _robot.RobotType, _hz, _options.Episodes, _options.DurationSeconds is { } d ? $"{d} s" : "until stopped", _options.MaxStep, _options.WatchdogMs);
+        _log.LogInformation("rollout of {Policy} on {Robot} at {Hz} Hz: {Episodes} episode(s) of {Duration}, max step {MaxStep}, watchdog {Watchdog} ms, chunk execution {Chunks}",
+            _policy.Info.PolicyType, _robot.RobotType, _hz, _options.Episodes, _options.DurationSeconds is { } d ? $"{d} s" : "until stopped", _options.MaxStep, _options.WatchdogMs,
+            _chunkPolicy is null ? "sync" : $"{_options.ChunkExecution.Name()} (horizon {_horizon} of {_chunkPolicy.ChunkLength})");
     }
 
     /// <summary>A new episode: no action of the last one may arrive late, and the policy forgets its history.</summary>
     internal void BeginEpisode()
     {
         Drain(ref _inference);
+        Drain(ref _chunkInference);
+        _run = new ChunkRun();
         _policy.Reset();
     }
 
@@ -202,6 +228,7 @@ public sealed class RolloutRunner
         _monitor = null;
         // A policy still computing must not run on after its caller disposes it.
         Drain(ref _inference);
+        Drain(ref _chunkInference);
         _worker?.Dispose();
         _worker = null;
         _monitorStop?.Dispose();
@@ -215,9 +242,11 @@ public sealed class RolloutRunner
         var result = new RolloutResult(stop, episodes, c.Ticks, c.PolicyActions, c.Holds, c.Garbage, c.Misses, c.StepLimited, loop)
         {
             Takeovers = c.Takeovers, TakeoverTicks = c.TakeoverTicks, HandoverMaxStep = c.HandoverMaxStep,
+            Chunking = _chunkPolicy is null ? null : ChunkStats.Of(_options.ChunkExecution, c.Chunks, c.Boundaries, c.ChunkHolds, c.InferenceMs),
         };
         _log.LogInformation("rollout end ({Stop}), torque off: {Ticks} ticks, {Holds} holds, {Garbage} garbage, {Misses} missed deadlines, loop {Stats}",
             stop, result.Ticks, result.Holds, result.GarbageActions, result.DeadlineMisses, result.Loop);
+        if (result.Chunking is { } chunks) _log.LogInformation("rollout chunks: {Chunks}", chunks);
         return result;
     }
 
@@ -253,6 +282,10 @@ public sealed class RolloutRunner
             var lead = Bus(_takeover!.GetAction);
             action = _actionNames.Select(n => lead.Values.TryGetValue(n, out var x) ? x : float.NaN).ToArray();
             Interlocked.Increment(ref counts.TakeoverTicks);
+        }
+        else if (_chunkPolicy is not null)
+        {
+            action = NextChunkAction(observation, images, noFrame is null, ref hold, ref missed);
         }
         else if (_options.InferenceAhead)
         {
@@ -383,8 +416,10 @@ public sealed class RolloutRunner
         {
             // An action computed before the takeover is stale, and the policy starts afresh from the pose the person left.
             Drain(ref _inference);
+            Drain(ref _chunkInference);
+            _run = new ChunkRun(); // the chunk computed before the takeover is stale too: the first chunk is computed afresh
             // Reset only a policy at rest: a call still running after the drain's wait would race the reset.
-            if (_inference is null) _policy.Reset();
+            if (_inference is null && _chunkInference is null) _policy.Reset();
             StartMirroring();
             _log.LogInformation("the policy drives {Robot} again", _robot.RobotType);
         }
@@ -433,7 +468,101 @@ public sealed class RolloutRunner
     {
         var input = new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp };
         _inferenceStart = Stopwatch.GetTimestamp();
-        return (_worker ?? throw new InvalidOperationException("no inference worker outside Run")).Start(input);
+        return Worker.Run(() => _policy.SelectAction(input));
+    }
+
+    private InferenceWorker Worker => _worker ?? throw new InvalidOperationException("no inference worker outside Run");
+
+    /// <summary>
+    /// This tick's action from the executing chunk (async, rtc), or null to hold. Takes a chunk that arrived, and asks for
+    /// the next once the executing one has executed its horizon. The watchdog measures how long the robot has held since
+    /// the chunk ran out: longer than <see cref="RolloutOptions.WatchdogMs"/> is a missed deadline, longer than
+    /// <see cref="RolloutOptions.HardMissPeriods"/> periods trips. While the first chunk of an episode is computed the robot
+    /// is at rest and holds without a miss; an inference running longer than twice the slowest one measured (the warm-up
+    /// counts) plus the hard-miss margin trips.
+    /// </summary>
+    private float[]? NextChunkAction(Observation observation, Dictionary<string, CameraFrame> images, bool haveFrames, ref string? hold, ref bool missed)
+    {
+        var run = _run;
+        var counts = _counts;
+        var tick = run.Tick++;
+        if (haveFrames) run.Observed.Add(new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp });
+        if (_chunkInference is { IsCompleted: true } done)
+        {
+            _chunkInference = null;
+            var arrival = done.GetAwaiter().GetResult(); // a crashed policy ends the rollout (torque off in finally)
+            counts.InferenceMs.Add(arrival.Ms);
+            counts.Chunks++;
+            if (run.Chunk is not null) counts.Boundaries++;
+            (run.Chunk, run.ChunkStart) = (arrival.Chunk, arrival.Tick);
+        }
+        if (_chunkInference is null && haveFrames && (run.Chunk is null || tick - run.ChunkStart >= _horizon))
+            StartChunkInference(run, tick);
+
+        var index = tick - run.ChunkStart;
+        if (run.Chunk is not null && index < run.Chunk.Count)
+        {
+            run.RunOutAt = null;
+            return run.Chunk[(int)index];
+        }
+        counts.ChunkHolds++;
+        var periodMs = 1000.0 / _hz;
+        var hardMs = _options.HardMissPeriods * periodMs;
+        var runningMs = _chunkInference is null ? 0 : Stopwatch.GetElapsedTime(_inferenceStart).TotalMilliseconds;
+        if (run.Chunk is null)
+        {
+            hold = haveFrames ? "waiting for the first chunk" : "no frame yet from every camera";
+            var limitMs = 2 * Math.Max(_warmUpMs, counts.InferenceMs.Count > 0 ? counts.InferenceMs.Max() : 0) + hardMs;
+            if (runningMs > limitMs)
+                Trip($"the first chunk has taken {runningMs:F0} ms, more than twice the slowest inference so far plus {_options.HardMissPeriods}× the {periodMs:F1} ms period");
+            return null;
+        }
+        run.RunOutAt ??= Stopwatch.GetTimestamp();
+        var heldMs = Stopwatch.GetElapsedTime(run.RunOutAt.Value).TotalMilliseconds;
+        hold = _chunkInference is null
+            ? "the chunk ran out and no camera frame came to compute the next"
+            : $"the chunk ran out {heldMs:F0} ms ago and the next is not computed yet (inference running {runningMs:F0} ms)";
+        missed = heldMs > _options.WatchdogMs;
+        if (heldMs > hardMs)
+            Trip($"the robot has held {heldMs:F0} ms without an action, more than {_options.HardMissPeriods}× the {periodMs:F1} ms period: " +
+                $"the next chunk (inference running {runningMs:F0} ms) took longer than the chunk left to execute; a smaller --execution-horizon starts it earlier");
+        return null;
+    }
+
+    /// <summary>Hands the worker the observations since the last request (replayed through Observe on its thread) and asks for the next chunk.</summary>
+    private void StartChunkInference(ChunkRun run, long tick)
+    {
+        var chunks = _chunkPolicy!;
+        var observed = run.Observed.ToList();
+        run.Observed.Clear();
+        var guidance = _options.ChunkExecution == ChunkExecution.Rtc ? Guidance(run, tick) : null;
+        var started = Stopwatch.GetTimestamp();
+        _inferenceStart = started;
+        _chunkInference = Worker.Run(() =>
+        {
+            foreach (var o in observed) chunks.Observe(o);
+            var chunk = chunks.PredictChunk(guidance);
+            return new ChunkArrival(chunk, tick, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        });
+    }
+
+    /// <summary>The executing chunk's actions from this tick on, the first <see cref="ExpectedDelayTicks"/> of them frozen; none before the first chunk.</summary>
+    private ChunkGuidance? Guidance(ChunkRun run, long tick)
+    {
+        if (run.Chunk is null) return null;
+        var left = run.Chunk.Skip((int)Math.Min(tick - run.ChunkStart, run.Chunk.Count)).ToList();
+        return new ChunkGuidance(left, Math.Min(ExpectedDelayTicks(), left.Count));
+    }
+
+    /// <summary>
+    /// Ticks the next inference is expected to take: the slowest of the last three measured (request to arrival; the
+    /// warm-up before any), in ticks, rounded up. The actions of those ticks execute while it runs.
+    /// </summary>
+    private int ExpectedDelayTicks()
+    {
+        var measured = _counts.InferenceMs;
+        var ms = measured.Count > 0 ? measured.TakeLast(3).Max() : _warmUpMs;
+        return (int)Math.Ceiling(ms * _hz / 1000);
     }
 
     /// <summary>
@@ -443,27 +572,27 @@ public sealed class RolloutRunner
     /// </summary>
     private sealed class InferenceWorker : IDisposable
     {
-        private readonly BlockingCollection<(Observation Input, TaskCompletionSource<float[]> Done)> _requests = new(boundedCapacity: 1);
+        private readonly BlockingCollection<Action> _requests = new(boundedCapacity: 1);
         private readonly Thread _thread;
 
-        public InferenceWorker(IPolicy policy)
+        public InferenceWorker()
         {
             _thread = new Thread(() =>
             {
-                foreach (var (input, done) in _requests.GetConsumingEnumerable())
-                {
-                    try { done.SetResult(policy.SelectAction(input)); }
-                    catch (Exception e) { done.SetException(e); }
-                }
+                foreach (var job in _requests.GetConsumingEnumerable()) job();
             }) { IsBackground = true, Name = "rollout inference" };
             _thread.Start();
         }
 
-        /// <summary>Hands the worker one observation; the runner never has two in flight.</summary>
-        public Task<float[]> Start(Observation input)
+        /// <summary>Hands the worker one policy call; the runner never has two in flight.</summary>
+        public Task<T> Run<T>(Func<T> call)
         {
-            var done = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _requests.Add((input, done));
+            var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _requests.Add(() =>
+            {
+                try { done.SetResult(call()); }
+                catch (Exception e) { done.SetException(e); }
+            });
             return done.Task;
         }
 
@@ -475,7 +604,7 @@ public sealed class RolloutRunner
     }
 
     /// <summary>A call still in flight (pipelined mode, or one that missed its deadline) must end before the policy is reset or disposed.</summary>
-    private void Drain(ref Task<float[]>? inference)
+    private void Drain<T>(ref Task<T>? inference)
     {
         if (inference is null) return;
         try
@@ -503,7 +632,19 @@ public sealed class RolloutRunner
         var images = ReadCameras();
         if (_neededCameras.Any(n => !images.ContainsKey(n))) return;
         // On the inference thread, where every later call runs: its first-call costs (libtorch's per-thread set-up) are paid here.
-        StartInference(observation, images).GetAwaiter().GetResult();
+        if (_chunkPolicy is { } chunks)
+        {
+            // The call chunks are made with; its time bounds the wait for each episode's first chunk and seeds rtc's delay.
+            var input = new Observation { Values = observation.Values, Images = images, Timestamp = observation.Timestamp };
+            var started = Stopwatch.GetTimestamp();
+            Worker.Run(() =>
+            {
+                chunks.Observe(input);
+                return chunks.PredictChunk();
+            }).GetAwaiter().GetResult();
+            _warmUpMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        else StartInference(observation, images).GetAwaiter().GetResult();
     }
 
     private void HoldFor(RateLoop loop, double seconds, CancellationToken cancel)
@@ -574,9 +715,23 @@ public sealed class RolloutRunner
 
     private static string CameraName(string featureKey) => featureKey[(featureKey.LastIndexOf('.') + 1)..];
 
+    /// <summary>A chunk computed from the observation of <paramref name="Tick"/> (its first action is meant for that tick), <paramref name="Ms"/> after it was asked for.</summary>
+    private readonly record struct ChunkArrival(IReadOnlyList<float[]> Chunk, long Tick, double Ms);
+
+    /// <summary>The chunks of one stretch the policy drives (an episode, or from a handback on): restarted empty, so no stale chunk executes.</summary>
+    private sealed class ChunkRun
+    {
+        public long Tick;
+        public IReadOnlyList<float[]>? Chunk;
+        public long ChunkStart;
+        public long? RunOutAt; // Stopwatch ticks when the executing chunk ran out, null while it has actions
+        public readonly List<Observation> Observed = []; // since the last request, replayed through Observe before the next chunk
+    }
+
     private sealed class Counts
     {
-        public long Ticks, PolicyActions, Holds, Garbage, Misses, StepLimited, Takeovers, TakeoverTicks;
+        public long Ticks, PolicyActions, Holds, Garbage, Misses, StepLimited, Takeovers, TakeoverTicks, Chunks, Boundaries, ChunkHolds;
+        public readonly List<double> InferenceMs = [];
         public float HandoverMaxStep;
         public int ConsecutiveMisses;
     }
