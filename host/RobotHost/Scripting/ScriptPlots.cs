@@ -30,6 +30,8 @@ public sealed class ScriptPlots(Func<string, string> resolve)
     public string Lines(string file, string title, IReadOnlyList<double> xs, IReadOnlyDictionary<string, IReadOnlyList<double>> series, string xLabel = "", string yLabel = "")
     {
         var plot = new Plot();
+        // Ten colours repeat from the eleventh series on; twenty keep every line its own.
+        if (series.Count > 10) plot.Add.Palette = new ScottPlot.Palettes.Category20();
         foreach (var (name, ys) in series)
         {
             if (ys.Count != xs.Count) throw new Sdk.RobotHostException($"line plot '{file}': series '{name}' has {ys.Count} values for {xs.Count} x values");
@@ -37,8 +39,9 @@ public sealed class ScriptPlots(Func<string, string> resolve)
             line.MarkerSize = series.Count > 1 ? 6 : 0;
             line.LegendText = name;
         }
-        if (series.Count > 1) plot.ShowLegend();
-        return Save(plot, file, title, xLabel, yLabel);
+        // Beside the plot, not over the lines it names.
+        if (series.Count > 1) plot.ShowLegend(Edge.Right);
+        return Save(plot, file, title, xLabel, yLabel, width: series.Count > 1 ? 1100 : 800);
     }
 
     /// <summary>Bar chart of labelled values.</summary>
@@ -83,13 +86,13 @@ public sealed class ScriptPlots(Func<string, string> resolve)
         }
     }
 
-    private string Save(Plot plot, string file, string title, string xLabel, string yLabel)
+    private string Save(Plot plot, string file, string title, string xLabel, string yLabel, int width = 800)
     {
         var path = resolve(file.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? file : file + ".png");
         plot.Title(title);
         if (xLabel.Length > 0) plot.XLabel(xLabel);
         if (yLabel.Length > 0) plot.YLabel(yLabel);
-        plot.SavePng(path, 800, 500);
+        plot.SavePng(path, width, 500);
         return path;
     }
 }
