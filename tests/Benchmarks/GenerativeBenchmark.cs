@@ -17,9 +17,17 @@ namespace RobotHost.Benchmarks;
 /// </summary>
 internal static class GenerativeBenchmark
 {
-    private static readonly FeatureSpec State = FeatureSpec.Vector(FeatureKeys.State, ["x", "y"]);
-    private static readonly FeatureSpec Action = FeatureSpec.Vector(FeatureKeys.Action, ["x", "y"]);
-    private static readonly FeatureSpec Top = FeatureSpec.Video(FeatureKeys.Image("top"), 96, 96);
+    internal static readonly FeatureSpec State = FeatureSpec.Vector(FeatureKeys.State, ["x", "y"]);
+    internal static readonly FeatureSpec Action = FeatureSpec.Vector(FeatureKeys.Action, ["x", "y"]);
+    internal static readonly FeatureSpec Top = FeatureSpec.Video(FeatureKeys.Image("top"), 96, 96);
+
+    /// <summary>The built policy plugins, loaded as the host loads them.</summary>
+    internal static ComponentCatalog LoadCatalog()
+    {
+        var host = new PluginHost([Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins")], NullLoggerFactory.Instance);
+        host.LoadAll();
+        return new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, Path.GetTempPath()));
+    }
 
     public static void Run(string[] args)
     {
@@ -28,10 +36,7 @@ internal static class GenerativeBenchmark
         Learning.TorchRuntime.Initialize();
         _inferenceThreads = inferenceThreads;
         torch.set_num_threads(trainThreads);
-        var pluginDir = Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins");
-        var host = new PluginHost([pluginDir], NullLoggerFactory.Instance);
-        host.LoadAll();
-        var catalog = new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, Path.GetTempPath()));
+        var catalog = LoadCatalog();
         ITrainablePolicyFactory Factory(string key) => (ITrainablePolicyFactory)catalog.Policy(key);
         var diffusion = Factory("diffusion");
         var flow = Factory("flow_matching");

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using RobotHost.Learning.Policies;
-using RobotHost.Plugins;
 using RobotHost.Sdk;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,19 +15,13 @@ namespace RobotHost.Benchmarks;
 /// </summary>
 internal static class RealTimeChunkingBenchmark
 {
-    private static readonly FeatureSpec State = FeatureSpec.Vector(FeatureKeys.State, ["x", "y"]);
-    private static readonly FeatureSpec Action = FeatureSpec.Vector(FeatureKeys.Action, ["x", "y"]);
-    private static readonly FeatureSpec Top = FeatureSpec.Video(FeatureKeys.Image("top"), 96, 96);
-
     public static void Run(string[] args)
     {
         var threads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1;
         var repeats = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
         Learning.TorchRuntime.Initialize();
-        var host = new PluginHost([Path.Combine(Machine.RepoRoot(), "artifacts", "bin", "plugins")], NullLoggerFactory.Instance);
-        host.LoadAll();
-        var catalog = new ComponentCatalog(host, new HostPluginContext(NullLoggerFactory.Instance, Path.GetTempPath()));
-        var features = new PolicyFeatures(State, [Top], Action, 30);
+        var catalog = GenerativeBenchmark.LoadCatalog();
+        var features = new PolicyFeatures(GenerativeBenchmark.State, [GenerativeBenchmark.Top], GenerativeBenchmark.Action, 30);
         Console.WriteLine($"libtorch threads: {threads}; medians of {repeats} chunks (p90 in brackets), after 3 warm-up chunks");
         Console.WriteLine();
         Console.WriteLine("| policy (small, state + 96×96 camera) | no prefix | rtc, guided | added by guidance | rtc, trained with delay (conditioned) | added by conditioning |");
