@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RobotHost.Learning.Policies;
+using RobotHost.Plugins;
 using RobotHost.Sdk;
 using TorchSharp;
 using static TorchSharp.torch;
