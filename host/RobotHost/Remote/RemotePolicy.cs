@@ -36,6 +36,7 @@ public class RemotePolicy : IPolicy, ISeededPolicy
     private readonly int _port;
     private AsyncDuplexStreamingCall<ActRequest, ActReply>? _session;
     private bool _sessionAnswered;
+    private bool _reconnecting;
     private long _nextId;
     private long? _seed;
     private bool _disposed;
@@ -148,13 +149,14 @@ public class RemotePolicy : IPolicy, ISeededPolicy
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         request.Id = ++_nextId;
-        var session = _session ??= _client.Act();
         // A session's first answer includes the server's set-up of the session: it gets the connect allowance.
         var allowed = _sessionAnswered ? TimeSpan.FromMilliseconds(Options.DeadlineMs) : Max(TimeSpan.FromMilliseconds(Options.DeadlineMs), Options.ConnectTimeout);
         using var deadline = new CancellationTokenSource(allowed);
         ActReply reply;
         try
         {
+            if (_session is null && _reconnecting) CheckServedPolicyUnchanged(DateTime.UtcNow + allowed);
+            var session = _session ??= _client.Act();
             session.RequestStream.WriteAsync(request, deadline.Token).GetAwaiter().GetResult();
             if (noReply) return null;
             do
@@ -183,11 +185,24 @@ public class RemotePolicy : IPolicy, ISeededPolicy
         return reply;
     }
 
+    /// <summary>
+    /// Before a new session on a connection that had one: the server may have been restarted with another checkpoint,
+    /// whose actions would go to the robot under this run's names and limits. Its info must be what this run started with.
+    /// </summary>
+    private void CheckServedPolicyUnchanged(DateTime deadline)
+    {
+        var now = _client.GetInfo(new InfoRequest(), deadline: deadline);
+        if (!now.Equals(Served))
+            throw new RobotHostException($"policy server {_host}:{_port} now serves {now.PolicyType} from {now.Checkpoint}, not the {Served.PolicyType} from {Served.Checkpoint} this run started with; serve that checkpoint again, or start the run again against the new one");
+        _log.LogInformation("policy server {Host}:{Port} reconnected; it still serves {Policy} from {Checkpoint}", _host, _port, now.PolicyType, now.Checkpoint);
+    }
+
     private void EndSession()
     {
         var session = _session;
         _session = null;
         _sessionAnswered = false;
+        _reconnecting = true;
         if (session is null) return;
         try { session.Dispose(); } // cancels the call; the server sees the session end
         catch (Exception e) when (e is RpcException or ObjectDisposedException) { }

@@ -191,6 +191,35 @@ public sealed class RemotePolicyTests
         Assert.True(served.Resets > resetsBefore, "the new session did not reset the served policy");
     }
 
+    [Fact]
+    public async Task A_server_restarted_with_the_same_checkpoint_is_reconnected_and_one_with_another_is_refused()
+    {
+        var home = RepoPaths.NewTempDirectory("remote-restart");
+        using var session = PluginSession.Start(home);
+        using var served = new StallingPolicy();
+        var server = await PolicyServer.StartAsync(served, "runs/first", "127.0.0.1", 0, session.Logging.Logger);
+        var port = server.Port;
+        var address = $"127.0.0.1:{port}";
+        using var remote = RemotePolicy.Connect(new RemotePolicyOptions(address, DeadlineMs: 2000), session.CreateLogger("test"));
+        var observation = new Observation { Values = new Dictionary<string, float> { ["x"] = 2 } };
+        remote.Reset();
+        Assert.Equal([2f], remote.SelectAction(observation));
+
+        // The server dies: the call fails, as a local policy's failure would.
+        await server.DisposeAsync();
+        Assert.Throws<RobotHostException>(() => remote.SelectAction(observation));
+
+        // Restarted with the same checkpoint: the next call reconnects.
+        await using (var again = await PolicyServer.StartAsync(served, "runs/first", "127.0.0.1", port, session.Logging.Logger))
+            Assert.Equal([2f], remote.SelectAction(observation));
+        Assert.Throws<RobotHostException>(() => remote.SelectAction(observation));
+
+        // Restarted with another checkpoint: refused before any of its actions reach the caller.
+        await using var other = await PolicyServer.StartAsync(served, "runs/second", "127.0.0.1", port, session.Logging.Logger);
+        var swapped = Assert.Throws<RobotHostException>(() => remote.SelectAction(observation));
+        Assert.Contains($"policy server {address} now serves stalling from runs/second, not the stalling from runs/first", swapped.Message);
+    }
+
     /// <summary>A served policy that can be made to hang, as a stalled GPU or a swapped-out server does; its action is its input.</summary>
     private sealed class StallingPolicy : IPolicy
     {
