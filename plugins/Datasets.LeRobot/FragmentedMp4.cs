@@ -46,8 +46,7 @@ internal static class FragmentedMp4
     {
         if (!file.Fragmented) return null;
         var segment = File.ReadAllBytes(segmentPath);
-        using var stream = new MemoryStream(segment, writable: false);
-        var boxes = TopLevel(stream, segment.Length);
+        var boxes = Children(segment);
         var moov = boxes.FirstOrDefault(b => b.Type == "moov");
         if (moov.Type is null) return null;
         var own = Describe(segment.AsSpan((int)moov.Offset, (int)moov.Size).ToArray(), 0);
@@ -115,39 +114,35 @@ internal static class FragmentedMp4
     private static List<Box> Children(Span<byte> content)
     {
         var boxes = new List<Box>();
-        long at = 0;
-        while (at + 8 <= content.Length)
-        {
-            long size = BinaryPrimitives.ReadUInt32BigEndian(content[(int)at..]);
-            var type = Encoding.ASCII.GetString(content.Slice((int)at + 4, 4));
-            var header = 8;
-            if (size == 1) { size = (long)BinaryPrimitives.ReadUInt64BigEndian(content[((int)at + 8)..]); header = 16; }
-            else if (size == 0) size = content.Length - at;
-            if (size < header || at + size > content.Length) throw new InvalidDataException($"mp4 box '{type}' at {at} runs past its parent");
-            boxes.Add(new Box(type, at, size, header));
-            at += size;
-        }
+        for (long at = 0; at + 8 <= content.Length; at += boxes[^1].Size)
+            boxes.Add(Header(content[(int)at..], at, content.Length, "its parent"));
         return boxes;
     }
 
+    /// <summary>The top-level boxes of a file, reading only their headers.</summary>
     private static List<Box> TopLevel(Stream stream, long length)
     {
         var boxes = new List<Box>();
         Span<byte> head = stackalloc byte[16];
-        long at = 0;
-        while (at + 8 <= length)
+        for (long at = 0; at + 8 <= length; at += boxes[^1].Size)
         {
             stream.Position = at;
-            stream.ReadExactly(head[..8]);
-            long size = BinaryPrimitives.ReadUInt32BigEndian(head);
-            var type = Encoding.ASCII.GetString(head.Slice(4, 4));
-            var header = 8;
-            if (size == 1) { stream.ReadExactly(head.Slice(8, 8)); size = (long)BinaryPrimitives.ReadUInt64BigEndian(head[8..]); header = 16; }
-            else if (size == 0) size = length - at;
-            if (size < header || at + size > length) throw new InvalidDataException($"mp4 box '{type}' at {at} runs past the end of the file ({length} bytes)");
-            boxes.Add(new Box(type, at, size, header));
-            at += size;
+            var read = head[..(int)Math.Min(16, length - at)];
+            stream.ReadExactly(read);
+            boxes.Add(Header(read, at, length, $"the end of the file ({length} bytes)"));
         }
         return boxes;
+    }
+
+    /// <summary>The box whose header starts <paramref name="head"/>, at <paramref name="at"/> in a container of <paramref name="length"/> bytes.</summary>
+    private static Box Header(ReadOnlySpan<byte> head, long at, long length, string end)
+    {
+        long size = BinaryPrimitives.ReadUInt32BigEndian(head);
+        var type = Encoding.ASCII.GetString(head.Slice(4, 4));
+        var header = 8;
+        if (size == 1 && head.Length >= 16) { size = (long)BinaryPrimitives.ReadUInt64BigEndian(head[8..]); header = 16; }
+        else if (size == 0) size = length - at;
+        if (size < header || at + size > length) throw new InvalidDataException($"mp4 box '{type}' at {at} runs past {end}");
+        return new Box(type, at, size, header);
     }
 }

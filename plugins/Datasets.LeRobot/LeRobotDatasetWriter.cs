@@ -13,8 +13,9 @@ namespace RobotHost.Plugins.Datasets.LeRobot;
 /// (<see cref="FragmentedMp4"/>) and one row to meta/episodes, then
 /// rewrites the small meta files (tasks, stats, info) — all through <see cref="CommitJournal"/>, so a kill at any
 /// moment leaves every saved episode readable. A parquet or video append is a tail patch (the new row group and
-/// footer, the new fragments), not a copy of the file; meta/episodes is rewritten whole as one small row group; files roll over past their size limit or after <see cref="LeRobotLayout.EpisodesPerFile"/>
-/// episodes, so what a save writes does not grow with the dataset.
+/// footer, the new fragments), not a copy of the file; meta/episodes is rewritten whole as one small row group; files
+/// roll over past their size limit or after <see cref="LeRobotLayout.EpisodesPerFile"/> episodes, so what a save
+/// writes does not grow with the dataset.
 /// </summary>
 public sealed class LeRobotDatasetWriter : IDatasetWriter
 {
@@ -258,16 +259,7 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
                     var (chunk, file) = LeRobotLayout.Next(cursor.Chunk, cursor.File);
                     cursor = new VideoCursor(chunk, file, 0, false);
                 }
-                else
-                {
-                    var tail = TempPath(f.Key + ".tail");
-                    using (var stream = new FileStream(tail, FileMode.Create, FileAccess.Write))
-                    {
-                        stream.Write(fragments);
-                        stream.Flush(flushToDisk: true);
-                    }
-                    renames.Add(new CommitJournal.Entry(tail, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File), size));
-                }
+                else renames.Add(StageTail(f.Key, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File), size, fragments));
             }
             if (fragments is null) renames.Add(new CommitJournal.Entry(segment, LeRobotLayout.VideoFile(f.Key, cursor.Chunk, cursor.File)));
             videoPlacement[f.Key] = (cursor with { Duration = cursor.Duration + duration, Exists = true, Episodes = cursor.Episodes + 1 }, cursor.Duration, cursor.Duration + duration);
@@ -378,13 +370,19 @@ public sealed class LeRobotDatasetWriter : IDatasetWriter
             return new CommitJournal.Entry(temp, final);
         }
         var (at, tail) = ParquetTables.AppendTail(Path.Combine(Root, final), schema, rows);
-        var tailTemp = TempPath(name + ".tail");
-        using (var stream = new FileStream(tailTemp, FileMode.Create, FileAccess.Write))
+        return StageTail(name, final, at, tail);
+    }
+
+    /// <summary>Stages <paramref name="tail"/> as a patch of <paramref name="final"/> from offset <paramref name="at"/> on, flushed to disk before the commit point.</summary>
+    private CommitJournal.Entry StageTail(string name, string final, long at, byte[] tail)
+    {
+        var temp = TempPath(name + ".tail");
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
             stream.Write(tail);
             stream.Flush(flushToDisk: true);
         }
-        return new CommitJournal.Entry(tailTemp, final, at);
+        return new CommitJournal.Entry(temp, final, at);
     }
 
     private string TempPath(string name)
